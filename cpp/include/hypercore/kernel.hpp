@@ -1,0 +1,79 @@
+// Stationary ARD kernels k(a, b) = s2 * f(r2), with r2 = sum_j delta_j(a, b)^2 / l_j^2.
+//
+// Notation (shapes in brackets):
+//   d        number of coordinates;  l [d] length scales;  s2 signal variance
+//   theta    [d + 1] hyper-parameters in log space: (log l_1 .. log l_d, log s2)
+//   delta_j  a_j - b_j for continuous and integer coordinates, [a_j != b_j] for categorical ones
+//   f        the kernel's profile, a function of r2 alone; a new kernel is one subclass defining f and df/dr2.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "hypercore/space.hpp"
+#include "hypercore/types.hpp"
+
+namespace hypercore {
+
+class Kernel {
+ public:
+  explicit Kernel(Space space);
+  virtual ~Kernel() = default;
+
+  virtual std::unique_ptr<Kernel> clone() const = 0;
+  virtual std::string name() const = 0;
+  /// The profile f(r2); f(0) = 1.
+  virtual double profile(double r2) const = 0;
+  /// df/dr2.
+  virtual double profile_derivative(double r2) const = 0;
+
+  const Space& space() const { return space_; }
+  int dim() const { return space_.size(); }
+  int num_params() const { return dim() + 1; }
+  /// theta [d + 1]: log length scales then log signal variance.
+  const Vector& log_params() const { return log_params_; }
+  void set_log_params(const Vector& theta);
+  double signal_variance() const { return signal_variance_; }
+
+  /// r2 between points a [d] and b [d].
+  double scaled_sqdist(const double* a, const double* b) const;
+  double operator()(const double* a, const double* b) const;
+
+  /// out (n1, n2) = k(A_i, B_j) for A (n1, d), B (n2, d).
+  void cross(const ConstRowMatrixRef& A, const ConstRowMatrixRef& B, Eigen::Ref<Matrix> out) const;
+  /// out (n, d): d k(x, B_i) / d x for x [d], B (n, d); zero columns for discrete coordinates.
+  void gradient_x(const double* x, const ConstRowMatrixRef& B, RowMatrixRef out) const;
+  /// out [d + 1]: d k(a, b) / d theta.
+  void gradient_params(const double* a, const double* b, double* out) const;
+
+ protected:
+  Space space_;
+  Vector log_params_;
+  Vector inverse_sq_length_;  ///< 1 / l_j^2
+  double signal_variance_ = 1.0;
+};
+
+/// Squared exponential: f(r2) = exp(-r2 / 2). The original hyperengine's default.
+class RBFKernel final : public Kernel {
+ public:
+  using Kernel::Kernel;
+  std::unique_ptr<Kernel> clone() const override { return std::make_unique<RBFKernel>(*this); }
+  std::string name() const override { return "rbf"; }
+  double profile(double r2) const override;
+  double profile_derivative(double r2) const override;
+};
+
+/// Matern 5/2: f(r) = (1 + sqrt5 r + 5 r^2 / 3) exp(-sqrt5 r) (Rasmussen & Williams 2006, eq. 4.17).
+class Matern52Kernel final : public Kernel {
+ public:
+  using Kernel::Kernel;
+  std::unique_ptr<Kernel> clone() const override { return std::make_unique<Matern52Kernel>(*this); }
+  std::string name() const override { return "matern52"; }
+  double profile(double r2) const override;
+  double profile_derivative(double r2) const override;
+};
+
+/// "rbf" or "matern52"; throws std::invalid_argument for another name.
+std::unique_ptr<Kernel> make_kernel(const std::string& name, const Space& space);
+
+}  // namespace hypercore

@@ -1,0 +1,269 @@
+#include "hypercore/acquisition_optimizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hypercore/box_minimizer.hpp"
+#include "hypercore/errors.hpp"
+#include "hypercore/parallel.hpp"
+#include "hypercore/quasi_random.hpp"
+
+namespace hypercore {
+
+namespace {
+
+constexpr double kMinSigma = 1e-12;
+
+double score_at(const GaussianProcess& gp, const Acquisition& acquisition, const double* x) {
+  const int d = gp.dim();
+  std::vector<double> dm(static_cast<size_t>(d)), dv(static_cast<size_t>(d));
+  double mean, variance, dmu, dsigma;
+  gp.predict_with_gradient(x, mean, variance, dm.data(), dv.data());
+  return acquisition.score(mean, std::sqrt(std::max(variance, kMinSigma * kMinSigma)), &dmu, &dsigma);
+}
+
+// Candidate points: a quasi-random set plus Gaussian perturbations of the best observed points.
+RowMatrix candidates(const GaussianProcess& gp, int global, int local, Random& random) {
+  const int d = gp.dim();
+  const Space& space = gp.space();
+  RowMatrix points(global + local, d);
+  points.topRows(global) = quasi_random_points(global, d, random);
+  const int n = gp.size();
+  if (n > 0 && local > 0) {
+    const Vector y = gp.targets();
+    std::vector<int> order(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    const int top = std::min(n, 5);
+    std::partial_sort(order.begin(), order.begin() + top, order.end(), [&](int a, int b) { return y[a] > y[b]; });
+    const RowMatrix X = gp.inputs();
+    for (int i = 0; i < local; ++i) {
+      const int source = order[static_cast<size_t>(i % top)];
+      const double scale = (i / top) % 2 == 0 ? 0.02 : 0.1;
+      for (int j = 0; j < d; ++j) {
+        double value = X(source, j);
+        if (space.is_continuous(j)) {
+          value = std::clamp(value + scale * random.normal(), 0.0, 1.0);
+        } else if (random.uniform() < 1.0 / d) {
+          value = random.uniform();
+        }
+        points(global + i, j) = value;
+      }
+    }
+  }
+  for (Eigen::Index i = 0; i < points.rows(); ++i) space.canonicalize(points.row(i).data());
+  return points;
+}
+
+// Projected L-BFGS over the continuous coordinates of x, the discrete ones held fixed.
+double refine_continuous(const GaussianProcess& gp, const Acquisition& acquisition, Vector& x, int max_iterations) {
+  const Space& space = gp.space();
+  const int d = gp.dim();
+  std::vector<int> free;
+  for (int j = 0; j < d; ++j) {
+    if (space.is_continuous(j)) free.push_back(j);
+  }
+  if (free.empty()) return score_at(gp, acquisition, x.data());
+  const int f = static_cast<int>(free.size());
+  Vector point = x;
+  Vector dm(d), dv(d);
+  const Objective objective = [&](const Vector& z, Vector& gradient) {
+    for (int k = 0; k < f; ++k) point[free[static_cast<size_t>(k)]] = z[k];
+    double mean, variance, dmu, dsigma;
+    gp.predict_with_gradient(point.data(), mean, variance, dm.data(), dv.data());
+    const double sigma = std::sqrt(std::max(variance, kMinSigma * kMinSigma));
+    const double value = acquisition.score(mean, sigma, &dmu, &dsigma);
+    gradient.resize(f);
+    for (int k = 0; k < f; ++k) {
+      const int j = free[static_cast<size_t>(k)];
+      gradient[k] = -(dmu * dm[j] + dsigma * dv[j] / (2.0 * sigma));
+    }
+    return -value;
+  };
+  Vector z0(f);
+  for (int k = 0; k < f; ++k) z0[k] = x[free[static_cast<size_t>(k)]];
+  BoxMinimizerOptions options;
+  options.max_iterations = max_iterations;
+  options.gradient_tolerance = 1e-7;
+  const BoxMinimizerResult result =
+      minimize_in_box(objective, z0, Vector::Zero(f), Vector::Ones(f), options);
+  for (int k = 0; k < f; ++k) x[free[static_cast<size_t>(k)]] = result.x[k];
+  return -result.value;
+}
+
+// One pass of coordinate search over the discrete coordinates; returns whether x changed.
+bool sweep_discrete(const GaussianProcess& gp, const Acquisition& acquisition, Vector& x, double& score,
+                    const AcquisitionOptimizerOptions& options, Random& random) {
+  const Space& space = gp.space();
+  bool changed = false;
+  for (int j = 0; j < gp.dim(); ++j) {
+    if (space.is_continuous(j)) continue;
+    const int levels = space[j].levels;
+    if (levels < 2) continue;
+    std::vector<int> trial_levels;
+    const int current = space.level(j, x[j]);
+    if (levels <= options.max_exhaustive_levels) {
+      for (int level = 0; level < levels; ++level) trial_levels.push_back(level);
+    } else if (space[j].kind == DimensionKind::Integer) {
+      for (int step : {-4, -2, -1, 1, 2, 4}) {
+        if (current + step >= 0 && current + step < levels) trial_levels.push_back(current + step);
+      }
+    } else {
+      for (int k = 0; k < options.max_exhaustive_levels; ++k) trial_levels.push_back(random.integer(levels));
+    }
+    Vector trial = x;
+    for (int level : trial_levels) {
+      if (level == current) continue;
+      trial[j] = (level + 0.5) / levels;
+      const double value = score_at(gp, acquisition, trial.data());
+      if (value > score) {
+        score = value;
+        x[j] = trial[j];
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+bool duplicates_data(const RowMatrix& data, const Vector& x) {
+  for (Eigen::Index i = 0; i < data.rows(); ++i) {
+    if ((data.row(i).transpose() - x).lpNorm<Eigen::Infinity>() < 1e-9) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void acquisition_scores(const GaussianProcess& gp, const Acquisition& acquisition, const ConstRowMatrixRef& X,
+                        VectorRef out, int threads) {
+  const Eigen::Index m = X.rows();
+  Vector mean(m), variance(m);
+  gp.predict(X, mean, variance, /*standardized=*/true, threads);
+  double dmu, dsigma;
+  for (Eigen::Index i = 0; i < m; ++i) {
+    out[i] = acquisition.score(mean[i], std::sqrt(std::max(variance[i], kMinSigma * kMinSigma)), &dmu, &dsigma);
+  }
+}
+
+Vector maximize_acquisition(const GaussianProcess& gp, const Acquisition& acquisition,
+                            const AcquisitionOptimizerOptions& options, std::uint64_t seed, double* score) {
+  require(options.num_starts >= 1, "num_starts", "must be at least 1");
+  require(options.num_candidates >= 0 && options.num_local_candidates >= 0, "num_candidates", "must be non-negative");
+  const int d = gp.dim();
+  require(d >= 1, "space", "has no dimensions");
+  const int threads = resolve_threads(options.threads);
+  Random random(seed);
+  const int global = options.num_candidates > 0 ? options.num_candidates : std::min(2048, 256 + 128 * d);
+  const int local = gp.size() == 0 ? 0 : (options.num_local_candidates > 0 ? options.num_local_candidates : global / 2);
+  const RowMatrix points = candidates(gp, global, local, random);
+  Vector scores(points.rows());
+  acquisition_scores(gp, acquisition, points, scores, threads);
+
+  std::vector<int> order(static_cast<size_t>(points.rows()));
+  std::iota(order.begin(), order.end(), 0);
+  const int starts = std::min<int>(options.num_starts, static_cast<int>(points.rows()));
+  std::partial_sort(order.begin(), order.begin() + starts, order.end(),
+                    [&](int a, int b) { return scores[a] > scores[b]; });
+
+  std::vector<Vector> refined(static_cast<size_t>(starts));
+  std::vector<double> refined_scores(static_cast<size_t>(starts));
+  std::vector<std::uint64_t> start_seeds(static_cast<size_t>(starts));
+  for (auto& start_seed : start_seeds) start_seed = random.next();
+  parallel_blocks(starts, threads, 1, [&](long begin, long end) {
+    for (long s = begin; s < end; ++s) {
+      Random local_random(start_seeds[static_cast<size_t>(s)]);
+      Vector x = points.row(order[static_cast<size_t>(s)]).transpose();
+      double value = refine_continuous(gp, acquisition, x, options.max_iterations);
+      for (int sweep = 0; sweep < options.discrete_sweeps; ++sweep) {
+        if (!sweep_discrete(gp, acquisition, x, value, options, local_random)) break;
+        value = refine_continuous(gp, acquisition, x, options.max_iterations);
+      }
+      gp.space().canonicalize(x.data());
+      refined[static_cast<size_t>(s)] = x;
+      refined_scores[static_cast<size_t>(s)] = score_at(gp, acquisition, x.data());
+    }
+  });
+
+  // The best refined point that is not already observed; else the best unobserved candidate.
+  const RowMatrix data = gp.inputs();
+  std::vector<int> ranking(static_cast<size_t>(starts));
+  std::iota(ranking.begin(), ranking.end(), 0);
+  std::sort(ranking.begin(), ranking.end(), [&](int a, int b) {
+    return refined_scores[static_cast<size_t>(a)] > refined_scores[static_cast<size_t>(b)];
+  });
+  for (int s : ranking) {
+    if (!duplicates_data(data, refined[static_cast<size_t>(s)])) {
+      *score = refined_scores[static_cast<size_t>(s)];
+      return refined[static_cast<size_t>(s)];
+    }
+  }
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return scores[a] > scores[b]; });
+  for (int i : order) {
+    const Vector x = points.row(i).transpose();
+    if (!duplicates_data(data, x)) {
+      *score = scores[i];
+      return x;
+    }
+  }
+  *score = refined_scores[static_cast<size_t>(ranking.front())];  // every candidate observed: a small discrete space
+  return refined[static_cast<size_t>(ranking.front())];
+}
+
+Suggestion suggest(const GaussianProcess& gp, const ConstRowMatrixRef& pending, const SuggestOptions& options) {
+  const int d = gp.dim();
+  require(options.count >= 1, "count", "must be at least 1, got " + std::to_string(options.count));
+  require(pending.rows() == 0 || pending.cols() == d, "pending",
+          "expected " + std::to_string(d) + " columns, got " + std::to_string(pending.cols()));
+  require(pending.allFinite(), "pending", "contains NaN or inf");
+  require(std::isfinite(options.epsilon), "epsilon", "must be finite");
+
+  Suggestion suggestion;
+  suggestion.points.resize(options.count, d);
+  suggestion.scores.resize(options.count);
+  // Fantasies go into a copy of the GP; the liar values come from the real observations.
+  std::optional<GaussianProcess> fantasy_model;
+  if (options.count > 1 || pending.rows() > 0) fantasy_model.emplace(gp);
+  const GaussianProcess& model = fantasy_model ? *fantasy_model : gp;
+  const Vector y = gp.targets();
+  // A fantasy counts as an observation, so it raises the incumbent too; else points around a believed
+  // improvement would still look like improvements and the batch would collapse onto one spot.
+  double incumbent = gp.size() ? y.maxCoeff() : -std::numeric_limits<double>::infinity();
+  double liar = 0.0;
+  if (gp.size()) {
+    liar = options.fantasy == Fantasy::ConstantLiarMin   ? y.minCoeff()
+           : options.fantasy == Fantasy::ConstantLiarMax ? y.maxCoeff()
+                                                         : y.mean();
+  }
+  auto fantasize = [&](const double* x) {
+    double value = liar;
+    if (options.fantasy == Fantasy::KrigingBeliever) {
+      Vector mean(1), variance(1);
+      fantasy_model->predict(Eigen::Map<const RowMatrix>(x, 1, d), mean, variance);
+      value = mean[0];
+    }
+    fantasy_model->add(x, value);
+    incumbent = std::max(incumbent, value);
+  };
+  for (Eigen::Index i = 0; i < pending.rows(); ++i) fantasize(pending.row(i).data());
+
+  Random random(options.seed);
+  for (int q = 0; q < options.count; ++q) {
+    // The threshold in the (fantasy) model's standardized units.
+    const double threshold =
+        model.size() ? (incumbent + options.epsilon - model.y_offset()) / model.y_scale() : options.epsilon;
+    const Acquisition acquisition(options.acquisition, threshold, options.beta);
+    double score = 0.0;
+    const Vector x = maximize_acquisition(model, acquisition, options.optimizer, random.next(), &score);
+    suggestion.points.row(q) = x.transpose();
+    suggestion.scores[q] = score;
+    if (q + 1 < options.count) fantasize(x.data());
+  }
+  return suggestion;
+}
+
+}  // namespace hypercore

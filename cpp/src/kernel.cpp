@@ -1,0 +1,99 @@
+#include "hypercore/kernel.hpp"
+
+#include <cmath>
+#include <utility>
+
+#include "hypercore/errors.hpp"
+
+namespace hypercore {
+
+Kernel::Kernel(Space space)
+    : space_(std::move(space)),
+      log_params_(Vector::Zero(space_.size() + 1)),
+      inverse_sq_length_(Vector::Ones(space_.size())) {}
+
+void Kernel::set_log_params(const Vector& theta) {
+  require(theta.size() == num_params(), "theta",
+          "expected " + std::to_string(num_params()) + " values, got " + std::to_string(theta.size()));
+  require(theta.allFinite(), "theta", "contains NaN or inf");
+  log_params_ = theta;
+  inverse_sq_length_ = (-2.0 * theta.head(dim()).array()).exp();
+  signal_variance_ = std::exp(theta[dim()]);
+}
+
+double Kernel::scaled_sqdist(const double* a, const double* b) const {
+  double r2 = 0.0;
+  for (int j = 0; j < dim(); ++j) {
+    if (space_[j].kind == DimensionKind::Categorical) {
+      if (a[j] != b[j]) r2 += inverse_sq_length_[j];
+    } else {
+      const double delta = a[j] - b[j];
+      r2 += delta * delta * inverse_sq_length_[j];
+    }
+  }
+  return r2;
+}
+
+double Kernel::operator()(const double* a, const double* b) const {
+  return signal_variance_ * profile(scaled_sqdist(a, b));
+}
+
+void Kernel::cross(const ConstRowMatrixRef& A, const ConstRowMatrixRef& B, Eigen::Ref<Matrix> out) const {
+  for (Eigen::Index j = 0; j < B.rows(); ++j) {
+    const double* b = B.row(j).data();
+    for (Eigen::Index i = 0; i < A.rows(); ++i) out(i, j) = (*this)(A.row(i).data(), b);
+  }
+}
+
+void Kernel::gradient_x(const double* x, const ConstRowMatrixRef& B, RowMatrixRef out) const {
+  for (Eigen::Index i = 0; i < B.rows(); ++i) {
+    const double* b = B.row(i).data();
+    const double scale = 2.0 * signal_variance_ * profile_derivative(scaled_sqdist(x, b));
+    for (int j = 0; j < dim(); ++j) {
+      out(i, j) = space_.is_continuous(j) ? scale * (x[j] - b[j]) * inverse_sq_length_[j] : 0.0;
+    }
+  }
+}
+
+void Kernel::gradient_params(const double* a, const double* b, double* out) const {
+  const double r2 = scaled_sqdist(a, b);
+  const double dk_dr2 = signal_variance_ * profile_derivative(r2);
+  for (int j = 0; j < dim(); ++j) {
+    double sq;
+    if (space_[j].kind == DimensionKind::Categorical) {
+      sq = a[j] != b[j] ? 1.0 : 0.0;
+    } else {
+      const double delta = a[j] - b[j];
+      sq = delta * delta;
+    }
+    // d r2 / d log l_j = -2 delta_j^2 / l_j^2
+    out[j] = dk_dr2 * (-2.0 * sq * inverse_sq_length_[j]);
+  }
+  out[dim()] = signal_variance_ * profile(r2);
+}
+
+double RBFKernel::profile(double r2) const { return std::exp(-0.5 * r2); }
+
+double RBFKernel::profile_derivative(double r2) const { return -0.5 * std::exp(-0.5 * r2); }
+
+namespace {
+constexpr double kSqrt5 = 2.23606797749978969641;
+}
+
+double Matern52Kernel::profile(double r2) const {
+  const double r = std::sqrt(r2);
+  return (1.0 + kSqrt5 * r + (5.0 / 3.0) * r2) * std::exp(-kSqrt5 * r);
+}
+
+double Matern52Kernel::profile_derivative(double r2) const {
+  const double r = std::sqrt(r2);
+  return -(5.0 / 6.0) * (1.0 + kSqrt5 * r) * std::exp(-kSqrt5 * r);
+}
+
+std::unique_ptr<Kernel> make_kernel(const std::string& name, const Space& space) {
+  if (name == "rbf") return std::make_unique<RBFKernel>(space);
+  if (name == "matern52") return std::make_unique<Matern52Kernel>(space);
+  throw std::invalid_argument("kernel: unknown kernel '" + name + "', expected 'rbf' or 'matern52'");
+}
+
+}  // namespace hypercore

@@ -1,0 +1,15 @@
+// hypercore._core: the compiled Gaussian-process core of hyperengine.
+#include <pybind11/pybind11.h>
+
+#include "hypercore/errors.hpp"
+#include "registrations.hpp"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "The compiled core of hyperengine: kernels, Gaussian process, acquisitions and their optimizer.";
+  static pybind11::exception<hypercore::LinAlgError> lin_alg_error(m, "LinAlgError", PyExc_ArithmeticError);
+  lin_alg_error.doc() = "A linear-algebra failure that could not be repaired (the kernel matrix is singular).";
+  hypercore::binding::register_kernels(m);
+  hypercore::binding::register_gp(m);
+  hypercore::binding::register_acquisition(m);
+  hypercore::binding::register_optimizer(m);
+}
