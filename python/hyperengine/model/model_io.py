@@ -13,6 +13,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from .curve_monitor import Direction
+
 RESULTS_FILE = "results.json"
 HYPER_PARAMS_FILE = "hyper_params.json"
 
@@ -49,24 +51,29 @@ class ModelIO:
 
     ``save_dir`` may hold the ``{date}`` and ``{random_id}`` template fields; it is expanded once, when the
     ModelIO is made, so one training run writes to one directory. Nothing is saved unless ``save_dir`` is
-    given and a run's accuracy reaches ``save_accuracy_limit`` (see ``should_save``).
+    given and a run's validation value reaches ``save_accuracy_limit`` when one is set (see ``should_save``).
     """
 
     def __init__(
         self,
         save_dir: str | os.PathLike[str] | None = None,
         load_dir: str | os.PathLike[str] | None = None,
-        save_accuracy_limit: float = 0.0,
+        save_accuracy_limit: float | None = None,
     ) -> None:
         self.save_dir: Path | None = expand_save_dir(save_dir) if save_dir is not None else None
         self.load_dir: Path | None = Path(load_dir) if load_dir is not None else None
         if self.load_dir is not None and not self.load_dir.is_dir():
             raise FileNotFoundError(f"load_dir {self.load_dir} does not exist or is not a directory")
-        self.save_accuracy_limit = float(save_accuracy_limit)
+        self.save_accuracy_limit = None if save_accuracy_limit is None else float(save_accuracy_limit)
 
-    def should_save(self, accuracy: float) -> bool:
-        """Whether a model with this validation accuracy is worth saving."""
-        return self.save_dir is not None and accuracy >= self.save_accuracy_limit
+    def should_save(self, value: float, direction: Direction = "maximize") -> bool:
+        """Whether a model with this validation value is worth saving: there is a ``save_dir`` and the value
+        reaches ``save_accuracy_limit`` (at least it when maximizing, at most it when minimizing)."""
+        if self.save_dir is None:
+            return False
+        if self.save_accuracy_limit is None:
+            return True
+        return value >= self.save_accuracy_limit if direction == "maximize" else value <= self.save_accuracy_limit
 
     def _target(self, directory: Path | None) -> Path:
         target = directory if directory is not None else self.save_dir
