@@ -9,9 +9,9 @@ of deep neural networks by extrapolation of learning curves"):
     w_k             ensemble weight, w = softmax(log_weights)
     sigma           Gaussian observation noise
     model           y_i ~ N(sum_k w_k f_k(t_i; theta_k), sigma^2)
-    prior           uniform on the bounded parameters and log_weights, log-uniform sigma, and (as Domhan et
-                    al.) the ensemble must not decrease from the first observed epoch to t = 1 and must end
-                    at or below `y_upper`.
+    prior           uniform on the bounded parameters and log_weights, log-uniform sigma on
+                    [sigma_low, 1], and (as Domhan et al.) the ensemble must not decrease from the first
+                    observed epoch to t = 1 and must end at or below `y_upper` (a steep quadratic barrier).
 
 The sampler is a sequential random-walk Metropolis chain, one block per family (its parameters and its
 log-weight) plus one block for log(sigma). Each step re-evaluates only the changed family, so it costs
@@ -29,8 +29,8 @@ cdef enum:
 cdef int[N_FAMILIES] _N_PARAMS
 _N_PARAMS[:] = [3, 4, 2, 3, 3, 4, 4, 4, 3]
 
-cdef double SIGMA_LOW = -9.2        # log(1e-4): bounds of the log-uniform prior on sigma
-cdef double SIGMA_HIGH = 0.0        # log(1)
+cdef double SIGMA_HIGH = 0.0        # log(1): upper end of the log-uniform prior on sigma
+cdef double BARRIER_WIDTH = 0.002   # scaled units: how far a sample may break the shape prior
 cdef double LOG_WEIGHT_LIMIT = 10.0
 
 
@@ -242,25 +242,35 @@ cdef inline uint64_t _seed(uint64_t seed) noexcept nogil:
 
 cdef double _log_posterior(const double* y, const double* num, double z, Py_ssize_t n, double log_sigma,
                            double y_upper) noexcept nogil:
-    """Log posterior up to a constant given the ensemble numerator num (n+1,: last = t of 1) and norm z."""
+    """Log posterior up to a constant given the ensemble numerator num (n+1,: last = t of 1) and norm z.
+
+    The shape prior is a steep barrier rather than a wall: a state that breaks it by v (scaled units) pays
+    0.5 (v / BARRIER_WIDTH)^2, so a chain started outside (e.g. every family overshooting 1) walks in.
+    """
     cdef double first = num[0] / z
     cdef double final = num[n] / z
-    cdef double inv_var, r, sse = 0.0
+    cdef double inv_var, r, sse = 0.0, violation = 0.0
     cdef Py_ssize_t i
-    if not isfinite(final) or final < first or final > y_upper:
+    if not isfinite(final):
         return -INFINITY
+    if final < first:
+        violation += first - final
+    if final > y_upper:
+        violation += final - y_upper
     for i in range(n):
         r = y[i] - num[i] / z
         sse += r * r
     if not isfinite(sse):
         return -INFINITY
     inv_var = exp(-2.0 * log_sigma)
-    return -n * log_sigma - 0.5 * sse * inv_var
+    r = violation / BARRIER_WIDTH
+    return -n * log_sigma - 0.5 * sse * inv_var - 0.5 * r * r
 
 
 def sample_ensemble(const double[::1] t, const double[::1] y, const int[::1] families,
                     const int[::1] offsets, double[::1] theta, const double[::1] lower,
-                    const double[::1] upper, double[::1] log_weights, double log_sigma, double y_upper,
+                    const double[::1] upper, double[::1] log_weights, double log_sigma, double sigma_low,
+                    double y_upper,
                     Py_ssize_t n_burn, Py_ssize_t n_samples, Py_ssize_t thin, unsigned long long seed,
                     double[::1] out_final, double[::1] out_sigma) -> float:
     """Run the Metropolis chain; write n_samples draws of the ensemble's value at t = 1 and of sigma.
@@ -268,8 +278,8 @@ def sample_ensemble(const double[::1] t, const double[::1] y, const int[::1] fam
     Shapes: t, y (n,); families (K,); offsets (K + 1,) with theta[offsets[k]:offsets[k+1]] the parameters of
     family k; theta, lower, upper (P,); log_weights (K,); out_final, out_sigma (n_samples,).
     theta, log_weights are updated in place to the chain's last state. Returns the acceptance rate after
-    burn-in, or NaN when the chain never reached a state the prior allows (the samples are then unusable).
-    The positions t must lie in (0, 1) and y_upper may be +inf.
+    burn-in, or NaN when a recorded state had a non-finite posterior (the samples are then unusable).
+    The positions t must lie in (0, 1), sigma_low (the noise floor) in (0, 1), and y_upper may be +inf.
     """
     cdef Py_ssize_t n = t.shape[0]
     cdef Py_ssize_t n_fam = families.shape[0]
@@ -284,6 +294,10 @@ def sample_ensemble(const double[::1] t, const double[::1] y, const int[::1] fam
         raise ValueError("Invalid shape: out_final and out_sigma must be (n_samples,)")
     if n_burn < 0 or n_samples < 1 or thin < 1:
         raise ValueError("n_burn must be >= 0, n_samples >= 1 and thin >= 1")
+    if not 0.0 < sigma_low < 1.0:
+        raise ValueError(f"sigma_low must be in (0, 1), got {sigma_low}")
+    cdef double log_sigma_low = log(sigma_low)
+    log_sigma = min(max(log_sigma, log_sigma_low), SIGMA_HIGH)
     cdef Py_ssize_t k, j, i
     for k in range(n_fam):
         if families[k] < 0 or families[k] >= N_FAMILIES:
@@ -325,8 +339,8 @@ def sample_ensemble(const double[::1] t, const double[::1] y, const int[::1] fam
                 block = n_fam
             tried[block] += 1
             if block == n_fam:  # noise level
-                ls_new = log_sigma + steps[block] * (SIGMA_HIGH - SIGMA_LOW) * _normal(&state)
-                if SIGMA_LOW <= ls_new <= SIGMA_HIGH:
+                ls_new = log_sigma + steps[block] * (SIGMA_HIGH - log_sigma_low) * _normal(&state)
+                if log_sigma_low <= ls_new <= SIGMA_HIGH:
                     candidate = _log_posterior(&y[0], &num[0], z, n, ls_new, y_upper)
                     if log(_uniform(&state)) < candidate - current:
                         log_sigma = ls_new
@@ -398,6 +412,6 @@ def sample_ensemble(const double[::1] t, const double[::1] y, const int[::1] fam
                     out_final[kept] = num[n] / z
                     out_sigma[kept] = exp(log_sigma)
                     kept += 1
-    if not valid:  # the chain never reached a state the prior allows: no usable samples
+    if not valid:  # a recorded state had a non-finite posterior: no usable samples
         return float("nan")
     return sampled_accepts / <double>max(done, 1)
