@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hyperengine.spec.errors import SpecError
-from hyperengine.spec.graph import SpecGraph
+from hyperengine.spec.graph import SpecGraph, contains_nodes
 from hyperengine.spec.leaves import ChoiceNode, NormalNode, UniformNode
 from hyperengine.spec.nodes import BaseNode, MergeNode
 from hyperengine.spec.structure import Path, Segment, children, is_container, render_path
@@ -74,16 +74,23 @@ class _Inverter:
             return
         if not is_container(part) or id(part) in self.walking:
             return
-        if id(part) in self.graph.container_refs and not self.graph.container_refs[id(part)]:
-            return
         if isinstance(part, list | tuple) and (
             not isinstance(value, Sequence) or isinstance(value, str) or len(value) != len(part)
         ):
             raise SpecError(f"expected a sequence of length {len(part)}, got {value!r}", render_path(path))
         self.walking.add(id(part))
         for segment, child in children(part):
-            self.structure(child, _child(value, segment, path), (*path, segment))
+            if self.has_nodes(child):
+                self.structure(child, _child(value, segment, path), (*path, segment))
         self.walking.discard(id(part))
+
+    def has_nodes(self, part: Any) -> bool:
+        """True when the spec part holds a node (constants in the configuration are not checked)."""
+        if isinstance(part, BaseNode):
+            return True
+        if id(part) in self.graph.container_refs:
+            return bool(self.graph.container_refs[id(part)])
+        return contains_nodes(part)
 
     def node(self, node: BaseNode, value: Any, path: Path) -> None:
         where = render_path(path)
@@ -132,11 +139,13 @@ class _Inverter:
     def merge(self, node: MergeNode, value: Any, path: Path) -> None:
         where = render_path(path)
         inverse = node.inverse
+        with_nodes = [index for index, refs in enumerate(self.graph.input_refs[id(node)]) if refs]
+        if not with_nodes:
+            return  # a merge of constants does not depend on the point
+        if len(with_nodes) > 1 or (inverse is not None and with_nodes != [inverse.input_index]):
+            raise SpecError(f"{node.label} combines several nodes and cannot be inverted", where)
         if inverse is None:
             raise SpecError(f"{node.label} cannot be inverted (not one-to-one, or a user function)", where)
-        input_refs = self.graph.input_refs[id(node)]
-        if any(refs for index, refs in enumerate(input_refs) if index != inverse.input_index):
-            raise SpecError(f"{node.label} combines several nodes and cannot be inverted", where)
         try:
             candidates = inverse.candidates(value)
         except _SOLVE_ERRORS as error:

@@ -117,7 +117,7 @@ class ParsedSpec:
             raise ValueError(f"point[{bad[0]}] is NaN")
         bad = np.flatnonzero((unit < 0.0) | (unit > 1.0))
         if bad.size:
-            raise ValueError(f"point[{bad[0]}] = {unit[bad[0]]!r} is outside [0, 1]")
+            raise ValueError(f"point[{bad[0]}] = {float(unit[bad[0]])!r} is outside [0, 1]")
         return unit
 
     def _evaluate(self, node: BaseNode, unit: npt.NDArray[np.float64], memo: dict[int, Any]) -> Any:
