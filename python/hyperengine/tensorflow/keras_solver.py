@@ -215,10 +215,11 @@ class KerasSolver:
     def _train_arguments(self) -> dict[str, Any]:
         train = self._data.train
         if not isinstance(train, tuple):
-            return {"x": train}
+            return {"x": train, "shuffle": False}  # a tf.data.Dataset shuffles itself
         x, y = train
         if self._augmentation is not None:
-            return {"x": AugmentedBatches(x, y, self._batch_size, self._augmentation, seed=self._seed)}
+            batches = AugmentedBatches(x, y, self._batch_size, self._augmentation, seed=self._seed)
+            return {"x": batches, "shuffle": False}  # the batches are shuffled each epoch
         return {"x": x, "y": y, "batch_size": self._batch_size, "shuffle": True}
 
     def update_epochs(self, callback: _SolverCallback) -> None:

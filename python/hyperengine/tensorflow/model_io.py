@@ -11,6 +11,7 @@ from ._import import require_tensorflow
 
 require_tensorflow()
 
+import keras
 import tensorflow as tf
 
 KERAS_MODEL_FILE = "model.keras"
@@ -34,12 +35,19 @@ class KerasModelIO(ModelIO):
         return source / KERAS_MODEL_FILE
 
     def load_weights(self, model: Any, directory: Path | None = None) -> bool:
-        """Load the saved weights from ``directory`` (default ``load_dir``) into ``model``, which must have the
-        same architecture; returns whether there was a model to load."""
+        """Copy the weights saved in ``directory`` (default ``load_dir``) into ``model``, which must have the
+        same architecture; its own compile settings (optimizer, learning rate) are kept, which is what
+        fine-tuning with new hyper-parameters needs. Returns whether there was a model to load."""
         path = self.saved_model_path(directory)
         if path is None:
             return False
-        model.load_weights(path)
+        saved = keras.models.load_model(path, compile=False)
+        try:
+            model.set_weights(saved.get_weights())
+        except ValueError as error:
+            raise ValueError(
+                f"the model saved in {path} does not have the architecture of the model built"
+            ) from error
         return True
 
 
