@@ -42,6 +42,10 @@ const GaussianPrior kNoisePrior{std::log(1e-3), 3.0};
 
 // Cholesky of K + jitter I with the jitter grown until the factor is valid; returns the jitter used.
 double factorize_with_jitter(Matrix& K, Eigen::LLT<Matrix>& llt, double scale, double start_jitter) {
+  if (!std::isfinite(scale) || !(scale > 0.0)) {
+    throw LinAlgError("the kernel matrix scale (signal + noise variance) is not a positive finite number: " +
+                      std::to_string(scale) + " (hyper-parameters too large)");
+  }
   double jitter = start_jitter;
   while (true) {
     if (jitter > 0.0) K.diagonal().array() += jitter;
@@ -51,7 +55,7 @@ double factorize_with_jitter(Matrix& K, Eigen::LLT<Matrix>& llt, double scale, d
     if (ok) return jitter;
     if (jitter > 0.0) K.diagonal().array() -= jitter;
     jitter = jitter == 0.0 ? kFirstJitterRatio * scale : jitter * 10.0;
-    if (jitter > kMaxJitterRatio * scale) {
+    if (!(jitter <= kMaxJitterRatio * scale)) {
       throw LinAlgError("the kernel matrix is not positive definite even with a jitter of " +
                         std::to_string(kMaxJitterRatio) + " times its scale (duplicate points with no noise, "
                         "or non-finite hyper-parameters)");
@@ -118,10 +122,20 @@ void GaussianProcess::set_log_params(const Vector& theta) {
   require(theta.size() == kernel_->num_params() + 1, "theta",
           "expected " + std::to_string(kernel_->num_params() + 1) + " values, got " + std::to_string(theta.size()));
   require(theta.allFinite(), "theta", "contains NaN or inf");
+  const Vector previous_kernel = kernel_->log_params();
+  const double previous_noise = noise_variance_;
   kernel_->set_log_params(theta.head(kernel_->num_params()));
   if (!fixed_noise_) noise_variance_ = std::exp(theta[kernel_->num_params()]);
-  refactorize();
-  update_weights();
+  try {
+    refactorize();
+    update_weights();
+  } catch (const LinAlgError&) {  // keep the model as it was
+    kernel_->set_log_params(previous_kernel);
+    noise_variance_ = previous_noise;
+    refactorize();
+    update_weights();
+    throw;
+  }
 }
 
 std::pair<Vector, Vector> GaussianProcess::log_param_bounds() const {
