@@ -67,21 +67,33 @@ class _Inverter:
     def fork(self) -> _Inverter:
         return _Inverter(self.graph, dict(self.units))
 
-    def structure(self, part: Any, value: Any, path: Path) -> None:
-        """Invert every node inside the spec part ``part`` against the configuration part ``value``."""
+    def structure(self, part: Any, value: Any, path: Path, strict: bool = False) -> None:
+        """Invert every node inside the spec part ``part`` against the configuration part ``value``.
+
+        ``strict`` (inside a choice option) also requires the constants to match, since they tell the
+        options apart; elsewhere constants in the configuration are not checked.
+        """
         if isinstance(part, BaseNode):
             self.node(part, value, path)
             return
         if not is_container(part) or id(part) in self.walking:
+            if strict and not _equal(part, value):
+                raise SpecError(f"expected {part!r}, got {value!r}", render_path(path))
             return
         if isinstance(part, list | tuple) and (
             not isinstance(value, Sequence) or isinstance(value, str) or len(value) != len(part)
         ):
             raise SpecError(f"expected a sequence of length {len(part)}, got {value!r}", render_path(path))
+        if (
+            strict
+            and isinstance(part, dict)
+            and (not isinstance(value, Mapping) or value.keys() != part.keys())
+        ):
+            raise SpecError(f"expected a mapping with keys {list(part)}, got {value!r}", render_path(path))
         self.walking.add(id(part))
         for segment, child in children(part):
-            if self.has_nodes(child):
-                self.structure(child, _child(value, segment, path), (*path, segment))
+            if strict or self.has_nodes(child):
+                self.structure(child, _child(value, segment, path), (*path, segment), strict)
         self.walking.discard(id(part))
 
     def has_nodes(self, part: Any) -> bool:
@@ -127,7 +139,7 @@ class _Inverter:
                 continue
             trial = self.fork()
             try:
-                trial.structure(option, value, (*path, Segment("option", index, str(index))))
+                trial.structure(option, value, (*path, Segment("option", index, str(index))), strict=True)
             except SpecError as error:
                 reasons.append(str(error))
                 continue
