@@ -64,16 +64,18 @@ inline VectorMap output_of(py::array& array, const char* name, long size) {
 }
 
 /// A new numpy array holding a copy of an Eigen result (for results the core computes itself).
+/// A vector type (one column at compile time) gives a 1-D array, any matrix type a 2-D one, whatever its size.
 template <typename Derived>
 py::array_t<double> to_numpy(const Eigen::MatrixBase<Derived>& value) {
-  if (value.cols() == 1) {
+  if constexpr (Derived::ColsAtCompileTime == 1) {
     py::array_t<double> out(value.rows());
     VectorMap(out.mutable_data(), value.rows()) = value;
     return out;
+  } else {
+    py::array_t<double> out({value.rows(), value.cols()});
+    RowMap(out.mutable_data(), value.rows(), value.cols()) = value;
+    return out;
   }
-  py::array_t<double> out({value.rows(), value.cols()});
-  RowMap(out.mutable_data(), value.rows(), value.cols()) = value;
-  return out;
 }
 
 }  // namespace hypercore::binding
