@@ -6,7 +6,9 @@
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "The compiled core of hyperengine: kernels, Gaussian process, acquisitions and their optimizer.";
-  static pybind11::exception<hypercore::LinAlgError> lin_alg_error(m, "LinAlgError", PyExc_ArithmeticError);
+  // register_exception also installs the translator; a bare py::exception<> only creates the Python type, so a
+  // thrown LinAlgError would surface as RuntimeError.
+  auto& lin_alg_error = pybind11::register_exception<hypercore::LinAlgError>(m, "LinAlgError", PyExc_ArithmeticError);
   lin_alg_error.doc() = "A linear-algebra failure that could not be repaired (the kernel matrix is singular).";
   hypercore::binding::register_kernels(m);
   hypercore::binding::register_gp(m);
