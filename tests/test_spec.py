@@ -412,6 +412,18 @@ def test_to_unit_errors_name_the_path(space: Any, config: Any, message: str) -> 
         ParsedSpec(space).to_unit(config)
 
 
+def test_to_unit_uses_constants_to_tell_choice_options_apart() -> None:
+    parsed = ParsedSpec(
+        spec.choice([{"kind": "lin", "w": spec.uniform()}, {"kind": "log", "w": spec.uniform()}])
+    )
+    assert parsed.to_unit({"kind": "log", "w": 0.2}) == pytest.approx([0.75, 0.5, 0.2])
+    assert parsed.to_unit({"kind": "lin", "w": 0.2}) == pytest.approx([0.25, 0.2, 0.5])
+    with pytest.raises(SpecError, match=r"<option 1>\['kind'\]: expected 'log', got 'exp'"):
+        parsed.to_unit({"kind": "exp", "w": 0.2})
+    with pytest.raises(SpecError, match=r"<option 0>: expected a mapping with keys \['kind', 'w'\]"):
+        parsed.to_unit({"kind": "lin", "w": 0.2, "extra": 1})
+
+
 def test_to_unit_skips_merges_of_constants() -> None:
     parsed = ParsedSpec({"c": spec.merge([2, 3], max), "u": spec.uniform()})
     assert parsed.instantiate([0.4]) == {"c": 3, "u": 0.4}
