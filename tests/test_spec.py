@@ -509,6 +509,14 @@ def test_reference_cycles_without_nodes_in_the_loop_are_fine() -> None:
     )
 
 
+def test_a_very_deep_spec_is_a_clear_error_and_merge_is_the_flat_way() -> None:
+    nodes = [spec.uniform() for _ in range(2000)]
+    with pytest.raises(SpecError, match="nested too deeply .* spec.merge"):
+        ParsedSpec(sum(nodes))
+    flat = ParsedSpec(spec.merge(nodes, lambda *values: sum(values)))
+    assert flat.size() == 2000 and flat.instantiate(np.full(2000, 0.5)) == pytest.approx(1000.0)
+
+
 # --- points ---------------------------------------------------------------------------------------------
 
 

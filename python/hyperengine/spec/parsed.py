@@ -10,12 +10,18 @@ import numpy as np
 import numpy.typing as npt
 
 from hyperengine.spec.dimension import Dimension
+from hyperengine.spec.errors import SpecError
 from hyperengine.spec.graph import Refs, SpecGraph, build_graph
 from hyperengine.spec.inversion import config_to_unit
 from hyperengine.spec.leaves import ChoiceNode, NormalNode, UniformNode
 from hyperengine.spec.nodes import BaseNode, HiddenNodeError, MergeNode, copy_guard
 
 RandomState = np.random.Generator | int | None
+
+_TOO_DEEP = (
+    "the spec is nested too deeply for Python's recursion limit (e.g. a sum of hundreds of nodes built with +);"
+    " combine many nodes in one step with spec.merge(nodes, function) instead"
+)
 
 
 class ParsedSpec:
@@ -27,7 +33,10 @@ class ParsedSpec:
     """
 
     def __init__(self, spec: Any) -> None:
-        self._graph: SpecGraph = build_graph(spec)
+        try:
+            self._graph: SpecGraph = build_graph(spec)
+        except RecursionError:
+            raise SpecError(_TOO_DEEP) from None
 
     @property
     def spec(self) -> Any:
@@ -60,6 +69,8 @@ class ParsedSpec:
             return copy.deepcopy(self._graph.root, memo)
         except HiddenNodeError as error:
             raise RuntimeError(f"spec node {error} was not found by the parser") from None
+        except RecursionError:
+            raise SpecError(_TOO_DEEP) from None
         finally:
             copy_guard.reset(token)
 
@@ -94,7 +105,10 @@ class ParsedSpec:
         Discrete dimensions map to the centre of their bin, inactive ones to 0.5. Raises SpecError naming the
         path when a value is out of range, not among the options, or the node's transform is not invertible.
         """
-        return config_to_unit(self._graph, config)
+        try:
+            return config_to_unit(self._graph, config)
+        except RecursionError:
+            raise SpecError(_TOO_DEEP) from None
 
     def sample(self, n: int, rng: RandomState = None) -> npt.NDArray[np.float64]:
         """shape[n, size]: n points drawn uniformly from the unit cube."""
