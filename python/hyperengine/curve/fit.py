@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from hypercore import _curves
 
+from hypercore import _curves
 from hyperengine.curve.families import CurveFamily
 
 

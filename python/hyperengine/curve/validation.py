@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
-CurveLike = Sequence[float] | npt.NDArray[np.floating]
+CurveLike: TypeAlias = Sequence[float] | npt.NDArray[np.floating[Any]]
 
 
 def as_curve(curve: CurveLike, *, allow_empty: bool = True, name: str = "curve") -> npt.NDArray[np.float64]:
