@@ -234,7 +234,17 @@ void GaussianProcess::update_weights() {
   const double variance = (y.array() - mean).square().mean();
   const double scale = std::sqrt(variance);
   y_scale_ = scale > 1e-12 * std::max(1.0, std::abs(mean)) ? scale : 1.0;
-  y_offset_ = prior_mean_ == PriorMean::Max ? y.maxCoeff() : mean;
+  switch (prior_mean_) {
+    case PriorMean::Mean:
+      y_offset_ = mean;
+      break;
+    case PriorMean::Max:
+      y_offset_ = y.maxCoeff();
+      break;
+    case PriorMean::Zero:
+      y_offset_ = 0.0;
+      break;
+  }
   alpha_ = (y.array() - y_offset_).matrix() / y_scale_;
   const auto L = L_.topLeftCorner(n, n);
   L.triangularView<Eigen::Lower>().solveInPlace(alpha_);

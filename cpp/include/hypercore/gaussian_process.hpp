@@ -21,9 +21,9 @@
 
 namespace hypercore {
 
-/// Which constant the GP's prior mean takes: the mean of the observations, or their maximum (optimistic,
-/// so unexplored regions look promising; the original's mu_prior_gen='max').
-enum class PriorMean { Mean, Max };
+/// Which constant the GP's prior mean takes: the mean of the observations, their maximum (optimistic, so
+/// unexplored regions look promising; the original's mu_prior_gen='max'), or zero (the caller shifts y itself).
+enum class PriorMean { Mean, Max, Zero };
 
 struct FitOptions {
   int restarts = 2;         ///< random starts drawn from the prior, besides the warm start at the current theta

@@ -1,0 +1,166 @@
+"""The surrogate a strategy queries: the compiled Gaussian process fed with the strategy's observations.
+
+It owns the hypercore GP, keeps the raw observations to rebuild it when needed (a prior mean that moves),
+maps unit-cube points to GP inputs (inactive coordinates of a conditional space to a fixed value, so they are
+ignored rather than random) and refits hyper-parameters by the core's policy.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from hyperengine.bayesian.kernel import BaseKernel
+from hyperengine.spec.dimension import Dimension, DimensionKind
+
+from hypercore import _core
+
+PriorMeanGen = str | Callable[[npt.NDArray[np.float64]], float]
+Encoder = Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]]
+
+_DEFAULT_NOISE_VARIANCE = 1e-4
+
+
+def compiled_space(dimensions: Sequence[Dimension] | int) -> _core.Space:
+    """The core's view of a list of spec dimensions (or of `n` continuous ones)."""
+    if isinstance(dimensions, int):
+        return _core.Space(dimensions)
+    return _core.Space([dim.kind.value for dim in dimensions],
+                       [dim.levels if dim.kind is not DimensionKind.CONTINUOUS else 0 for dim in dimensions])
+
+
+class GaussianProcessModel:
+    """A GP over the unit cube, observations in raw units (to be maximized)."""
+
+    def __init__(self, dimensions: Sequence[Dimension] | int, kernel: BaseKernel,
+                 noise_sigma: float | None = None, prior_mean: PriorMeanGen = "mean",
+                 encode: Encoder | None = None, refit_every: int = 0, seed: int = 0) -> None:
+        if noise_sigma is not None and not (np.isfinite(noise_sigma) and noise_sigma > 0):
+            raise ValueError(f"noise_sigma must be a positive number, got {noise_sigma!r}")
+        if not (callable(prior_mean) or prior_mean in ("mean", "max")):
+            raise ValueError(f"mu_prior_gen must be 'mean', 'max' or a callable, got {prior_mean!r}")
+        self._space = compiled_space(dimensions)
+        self._kernel = kernel
+        self._noise_sigma = noise_sigma
+        self._prior_mean = prior_mean
+        self._encode = encode
+        self._refit_every = refit_every
+        self._seed = seed
+        self._inputs: list[npt.NDArray[np.float64]] = []
+        self._values: list[float] = []
+        self._noise: list[float] = []
+        self._offset = 0.0  # the callable prior mean, subtracted before the GP sees the values
+        self._gp = self._new_gp()
+
+    @property
+    def dim(self) -> int:
+        return int(self._space.size)
+
+    @property
+    def size(self) -> int:
+        return len(self._values)
+
+    @property
+    def best_value(self) -> float:
+        """The largest observed value (raw units); -inf with no data."""
+        return max(self._values, default=-np.inf)
+
+    @property
+    def best_point(self) -> npt.NDArray[np.float64]:
+        """The GP input of the best observation."""
+        if not self._values:
+            raise ValueError("the model has no observations")
+        return self._inputs[int(np.argmax(self._values))].copy()
+
+    def fantasized(self, points: npt.ArrayLike) -> GaussianProcessModel:
+        """A copy of the model with `points` added at their posterior means (the kriging believer)."""
+        clone = copy.copy(self)
+        clone._gp = self._gp.copy()
+        clone._inputs, clone._values, clone._noise = list(self._inputs), list(self._values), list(self._noise)
+        for point in np.atleast_2d(np.asarray(points, dtype=np.float64)):
+            mean, _ = clone.predict(point[None, :])
+            clone.add(point, float(mean[0]))
+        return clone
+
+    @property
+    def gp(self) -> _core.GaussianProcess:
+        """The compiled GP, refitted first if its policy asks for it."""
+        self._gp.maybe_refit(every=self._refit_every, seed=self._seed + self.size)
+        return self._gp
+
+    def encode(self, point: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """The GP input of a unit-cube point (C-contiguous float64)."""
+        x = np.array(point, dtype=np.float64).reshape(-1)
+        if x.size != self.dim:
+            raise ValueError(f"point has {x.size} coordinates, the space has {self.dim}")
+        if not np.all(np.isfinite(x)):
+            raise ValueError("point contains NaN or inf")
+        if self._encode is not None:
+            x = np.ascontiguousarray(self._encode(x), dtype=np.float64)
+        return x
+
+    def add(self, point: npt.ArrayLike, value: float, noise: float = 0.0) -> None:
+        """Record an observation; `noise` is an extra observation-noise variance in raw units."""
+        x = self.encode(point)
+        if not np.isfinite(value):
+            raise ValueError(f"value must be finite, got {value!r}")
+        if not (np.isfinite(noise) and noise >= 0):
+            raise ValueError(f"noise must be a finite non-negative variance, got {noise!r}")
+        self._inputs.append(x)
+        self._values.append(float(value))
+        self._noise.append(float(noise))
+        if callable(self._prior_mean):
+            self._rebuild()
+        else:
+            self._gp.add(x, float(value), float(noise))
+
+    def predict(self, points: npt.ArrayLike, standardized: bool = False
+                ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Posterior mean and variance (raw units unless standardized) at points (m, d)."""
+        X = np.ascontiguousarray(np.atleast_2d(np.asarray(points, dtype=np.float64)))
+        if self._encode is not None:
+            X = np.ascontiguousarray(np.array([self._encode(row) for row in X], dtype=np.float64).reshape(X.shape))
+        mean, variance = self.gp.predict(X, standardized=standardized)
+        if not standardized:
+            mean = mean + self._offset
+        return mean, variance
+
+    def suggest(self, acquisition: str, count: int, pending: npt.ArrayLike | None, epsilon: float, beta: float,
+                fantasy: str, seed: int) -> npt.NDArray[np.float64]:
+        """`count` unit-cube points maximizing the acquisition, pending points fantasized first."""
+        pending_rows = None
+        if pending is not None and len(pending):
+            pending_rows = np.ascontiguousarray([self.encode(row) for row in np.atleast_2d(pending)])
+        points, _ = _core.suggest(self.gp, acquisition, count=count, pending=pending_rows, epsilon=epsilon,
+                                  beta=beta, fantasy=fantasy, seed=seed)
+        return np.asarray(points)
+
+    def standardize(self, value: float) -> float:
+        """A raw value in the GP's standardized units."""
+        gp = self._gp
+        return (value - self._offset - gp.y_offset) / gp.y_scale
+
+    def _new_gp(self) -> _core.GaussianProcess:
+        fixed = self._noise_sigma is not None
+        noise_variance = self._noise_sigma**2 if fixed else _DEFAULT_NOISE_VARIANCE
+        prior = "zero" if callable(self._prior_mean) else self._prior_mean
+        gp = _core.GaussianProcess(self._space, self._kernel.name, noise_variance, fixed, prior)
+        initial = self._kernel.initial_log_params(self.dim)
+        if initial is not None:
+            gp.log_params = np.append(initial, np.log(noise_variance))
+        return gp
+
+    def _rebuild(self) -> None:
+        """Rebuild the GP with the callable prior mean re-evaluated (keeping the fitted hyper-parameters)."""
+        assert callable(self._prior_mean)
+        values = np.array(self._values)
+        self._offset = float(self._prior_mean(values))
+        if not np.isfinite(self._offset):
+            raise ValueError(f"mu_prior_gen returned {self._offset!r}; it must return a finite number")
+        theta = self._gp.log_params
+        gp = self._new_gp()
+        gp.log_params = theta
+        gp.add_batch(np.ascontiguousarray(self._inputs), values - self._offset, np.array(self._noise))
+        self._gp = gp

@@ -1,0 +1,232 @@
+"""Strategies: propose unit-cube points and learn from their values (larger is better, as in the original)."""
+
+from __future__ import annotations
+
+import logging
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from hyperengine.bayesian.initial_design import default_burn_in, initial_design
+from hyperengine.bayesian.kernel import KernelGen, make_kernel
+from hyperengine.bayesian.maximizer import CoreMaximizer, Maximizer, MonteCarloMaximizer
+from hyperengine.bayesian.model import Encoder, GaussianProcessModel, PriorMeanGen
+from hyperengine.bayesian.sampler import DefaultSampler
+from hyperengine.bayesian.session import Session, load_session, save_session, session_path
+from hyperengine.bayesian.utility import (
+    BaseUtility,
+    ExpectedImprovement,
+    ProbabilityOfImprovement,
+    RandomPoint,
+    UpperConfidenceBound,
+)
+from hyperengine.persistence import CorruptStateError
+from hyperengine.spec.dimension import Dimension
+
+log = logging.getLogger("hyperengine")
+
+UtilityGen = str | Callable[..., BaseUtility]
+FANTASIES = ("kriging_believer", "constant_liar_min", "constant_liar_mean", "constant_liar_max")
+
+
+class BaseStrategy(ABC):
+    """Keeps the observed points and values, persists them (io_save_dir / io_load_dir), proposes new points."""
+
+    def __init__(self, sampler: DefaultSampler, io_save_dir: str | None = None, io_load_dir: str | None = None,
+                 names: Sequence[str] | None = None) -> None:
+        self._sampler = sampler
+        self._dim = sampler.dim
+        self._names = list(names) if names is not None else None
+        self._points: list[npt.NDArray[np.float64]] = []
+        self._values: list[float] = []
+        self._noise: list[float] = []
+        self._io_save_dir = io_save_dir
+        loaded = load_session(io_load_dir, self._dim, self._names) if io_load_dir else None
+        if io_save_dir and session_path(io_save_dir).exists() and (
+                io_load_dir is None or session_path(io_save_dir) != session_path(io_load_dir)):
+            # Never overwrite a saved session silently: it is either resumed or kept.
+            raise CorruptStateError(
+                f"{session_path(io_save_dir)} already holds a session; pass io_load_dir={io_save_dir!r} to resume "
+                "it, or choose another io_save_dir")
+        self._loaded = loaded
+
+    def _replay_loaded(self) -> None:
+        """Feed a loaded session to the strategy (called by subclasses once their model exists)."""
+        if self._loaded is None:
+            return
+        for point, value, noise in zip(self._loaded.points, self._loaded.values, self._loaded.noise):
+            self._record(np.asarray(point), value, noise)
+        log.info("Loaded %d points from a saved session", len(self._loaded.values))
+        self._loaded = None
+
+    @property
+    def points(self) -> list[npt.NDArray[np.float64]]:
+        """The observed unit-cube points."""
+        return list(self._points)
+
+    @property
+    def values(self) -> list[float]:
+        """Their values."""
+        return list(self._values)
+
+    @property
+    def iteration(self) -> int:
+        """The number of points observed so far."""
+        return len(self._values)
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def next_proposal(self) -> npt.NDArray[np.float64]:
+        """The next point to evaluate."""
+        return self.next_proposals(1)[0]
+
+    @abstractmethod
+    def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
+        """(count, d) points to evaluate in parallel; `pending` (p, d) are being evaluated already."""
+
+    def add_point(self, point: npt.ArrayLike, value: float, noise: float = 0.0) -> None:
+        """Record the value of a point (larger is better); `noise` is an extra noise variance (raw units)."""
+        x = np.array(point, dtype=np.float64).reshape(-1)
+        if x.size != self._dim:
+            raise ValueError(f"add_point: point has {x.size} coordinates, the space has {self._dim}")
+        if not np.all(np.isfinite(x)):
+            raise ValueError("add_point: point contains NaN or inf")
+        if value is None or not math.isfinite(value):
+            raise ValueError(f"add_point: value must be a finite number, got {value!r}")
+        self._record(x, float(value), float(noise))
+        if self._io_save_dir:
+            save_session(self._io_save_dir, Session(self._dim, self._names, [p.tolist() for p in self._points],
+                                                    list(self._values), list(self._noise)))
+
+    def _record(self, point: npt.NDArray[np.float64], value: float, noise: float) -> None:
+        self._points.append(point)
+        self._values.append(value)
+        self._noise.append(noise)
+
+    def _pending_array(self, pending: npt.ArrayLike | None) -> npt.NDArray[np.float64]:
+        if pending is None:
+            return np.empty((0, self._dim))
+        rows = np.asarray(pending, dtype=np.float64).reshape(-1, self._dim)
+        if not np.all(np.isfinite(rows)):
+            raise ValueError("pending points contain NaN or inf")
+        return rows
+
+
+class BayesianStrategy(BaseStrategy):
+    """Bayesian optimization: a space-filling burn-in, then the compiled GP and acquisition optimizer.
+
+    Parameters (the original's, plus what the core adds):
+      utility_gen: 'ei' (default, log-EI), 'pi', 'ucb', 'rand', or a callable(model, **kw) -> BaseUtility.
+      burn_in: design points before the GP (default: 2d, within [4, 10]).
+      mu_prior_gen: the GP's prior mean: 'mean' | 'max' | callable(values) -> float.
+      kernel_gen: 'matern52' (default) | 'rbf' | callable() -> BaseKernel; rbf_gamma: the RBF's initial gamma.
+      noise_sigma: a fixed observation noise (standardized units); None fits it.
+      ucb_delta, pi_epsilon, ei_epsilon: the utilities' parameters (epsilons in the values' units).
+      maximizer_gen: 'core' (default) | 'mc' (the original's Monte Carlo, with mc_batch_size,
+        mc_tweak_probability, mc_flip_probability).
+      fantasy: how pending points are imagined for batches: 'kriging_believer' | 'constant_liar_min|mean|max'.
+      dimensions: the spec's dimension kinds (integers and categories are modelled as such); encode: maps a
+        point to the GP input (inactive coordinates fixed); seed: makes every proposal reproducible.
+      io_save_dir / io_load_dir: save the session after every point / resume it.
+    """
+
+    def __init__(self, sampler: DefaultSampler, utility_gen: UtilityGen = "ei", burn_in: int | None = None,
+                 mu_prior_gen: PriorMeanGen = "mean", kernel_gen: KernelGen = "matern52",
+                 maximizer_gen: str = "core", noise_sigma: float | None = None,
+                 fantasy: str = "kriging_believer", dimensions: Sequence[Dimension] | None = None,
+                 encode: Encoder | None = None, seed: int | None = None, refit_every: int = 0,
+                 io_save_dir: str | None = None, io_load_dir: str | None = None,
+                 names: Sequence[str] | None = None, rbf_gamma: float | None = None, ucb_delta: float = 0.5,
+                 pi_epsilon: float = 0.0, ei_epsilon: float = 0.0, mc_batch_size: int = 100_000,
+                 mc_tweak_probability: float = 0.1, mc_flip_probability: float = 0.1) -> None:
+        super().__init__(sampler, io_save_dir=io_save_dir, io_load_dir=io_load_dir, names=names)
+        if dimensions is not None and len(dimensions) != self._dim:
+            raise ValueError(f"dimensions has {len(dimensions)} entries, the sampler has {self._dim} coordinates")
+        if burn_in is not None and burn_in < 0:
+            raise ValueError(f"burn_in must be non-negative, got {burn_in}")
+        if fantasy not in FANTASIES:
+            raise ValueError(f"fantasy must be one of {FANTASIES}, got {fantasy!r}")
+        self._seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
+        self._burn_in = default_burn_in(self._dim) if burn_in is None else burn_in
+        self._design = initial_design(self._burn_in, self._dim, self._seed)
+        self._issued = 0  # proposals handed out, to walk through the design
+        self._utility_params = {"ucb_delta": ucb_delta, "pi_epsilon": pi_epsilon, "ei_epsilon": ei_epsilon}
+        self._model = GaussianProcessModel(dimensions if dimensions is not None else self._dim,
+                                           make_kernel(kernel_gen, rbf_gamma), noise_sigma=noise_sigma,
+                                           prior_mean=mu_prior_gen, encode=encode, refit_every=refit_every,
+                                           seed=self._seed)
+        self._utility_gen = utility_gen
+        self._utility = self._make_utility(utility_gen)
+        self._maximizer: Maximizer
+        if maximizer_gen == "core":
+            self._maximizer = CoreMaximizer(fantasy)
+        elif maximizer_gen == "mc":
+            self._maximizer = MonteCarloMaximizer(sampler, mc_batch_size, mc_tweak_probability, mc_flip_probability)
+        else:
+            raise ValueError(f"maximizer_gen must be 'core' or 'mc', got {maximizer_gen!r}")
+        self._replay_loaded()
+
+    @property
+    def model(self) -> GaussianProcessModel:
+        """The GP surrogate."""
+        return self._model
+
+    @property
+    def burn_in(self) -> int:
+        return self._burn_in
+
+    def _make_utility(self, utility_gen: UtilityGen) -> BaseUtility:
+        params = self._utility_params
+        if utility_gen == "ei":
+            return ExpectedImprovement(self._model, params["ei_epsilon"])
+        if utility_gen == "pi":
+            return ProbabilityOfImprovement(self._model, params["pi_epsilon"])
+        if utility_gen == "ucb":
+            return UpperConfidenceBound(self._model, params["ucb_delta"])
+        if utility_gen == "rand":
+            return RandomPoint(self._model, self._seed)
+        if callable(utility_gen):
+            utility = utility_gen(self._model, **params)
+            if not isinstance(utility, BaseUtility):
+                raise ValueError(f"utility_gen must return a BaseUtility, got {type(utility).__name__}")
+            return utility
+        raise ValueError(f"utility_gen must be 'pi', 'ei', 'ucb', 'rand' or a callable, got {utility_gen!r}")
+
+    def _record(self, point: npt.NDArray[np.float64], value: float, noise: float) -> None:
+        super()._record(point, value, noise)
+        self._model.add(point, value, noise)
+
+    def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
+        return self._propose(self._utility, count, pending)
+
+    def _propose(self, utility: BaseUtility, count: int, pending: npt.ArrayLike | None
+                 ) -> npt.NDArray[np.float64]:
+        if count < 1:
+            raise ValueError(f"count must be at least 1, got {count}")
+        pending_rows = self._pending_array(pending)
+        if self._dim == 0:
+            return np.empty((count, 0))
+        start = max(self._issued, self.iteration)
+        from_design = self._design[start:start + count]
+        self._issued = start + count
+        proposals = [from_design]
+        remaining = count - len(from_design)
+        if remaining:
+            seed = (self._seed + 7919 * self._issued) % 2**63
+            if isinstance(utility, RandomPoint) or self.iteration < 2:
+                proposals.append(self._sampler.sample(remaining))
+            else:
+                known_pending = np.vstack([pending_rows, from_design]) if len(from_design) else pending_rows
+                proposals.append(self._maximizer.propose(self._model, utility, remaining, known_pending, seed))
+        return np.vstack(proposals)
+
+    def state_dict(self) -> dict[str, Any]:
+        """A JSON-friendly summary of what drives the next proposal."""
+        return {"iteration": self.iteration, "burn_in": self._burn_in, "issued": self._issued,
+                "log_params": self._model.gp.log_params.tolist() if self.iteration else None}
