@@ -14,7 +14,8 @@ namespace {
 PriorMean prior_mean_from_name(const std::string& name) {
   if (name == "mean") return PriorMean::Mean;
   if (name == "max") return PriorMean::Max;
-  throw std::invalid_argument("prior_mean: unknown prior mean '" + name + "', expected 'mean' or 'max'");
+  if (name == "zero") return PriorMean::Zero;
+  throw std::invalid_argument("prior_mean: unknown prior mean '" + name + "', expected 'mean', 'max' or 'zero'");
 }
 
 FitOptions fit_options(int restarts, int max_iterations, int max_points, std::uint64_t seed, int threads) {
@@ -27,7 +28,16 @@ FitOptions fit_options(int restarts, int max_iterations, int max_points, std::ui
   return options;
 }
 
-std::string prior_mean_name(PriorMean prior_mean) { return prior_mean == PriorMean::Max ? "max" : "mean"; }
+std::string prior_mean_name(PriorMean prior_mean) {
+  switch (prior_mean) {
+    case PriorMean::Max:
+      return "max";
+    case PriorMean::Zero:
+      return "zero";
+    default:
+      return "mean";
+  }
+}
 
 GaussianProcess make_gp(const Space& space, const std::string& kernel, double noise_variance, bool fixed_noise,
                         const std::string& prior_mean) {
