@@ -291,16 +291,20 @@ def test_extra_feed_values_follow_the_mode() -> None:
     with graph.as_default():
         v1.placeholder(tf.float32, [None, 1], name="input")
         v1.placeholder(tf.float32, [None], name="label")
-        keep = v1.placeholder(tf.float32, [], name="keep")
+        keep = v1.placeholder_with_default(1.0, [], name="keep")
         w = v1.get_variable("w", [], initializer=v1.zeros_initializer())
         tf.identity(keep + 0.0 * w, name="accuracy")
         v1.train.GradientDescentOptimizer(0.1).minimize(w * keep, name="minimize")
-    runner = TensorflowRunner(graph, extra_feed={"keep": {"train": 0.5, "test": 1.0}})
+    batch = (np.zeros((2, 1)), np.zeros(2))
+    train_only = TensorflowRunner(graph, extra_feed={"keep": {"train": 0.5}})
+    both = TensorflowRunner(graph, extra_feed={keep: {"train": 0.5, "test": 0.25}})
     with v1.Session(graph=graph) as session:
-        runner.init(session=session)
-        runner.run_batch(np.zeros((2, 1)), np.zeros(2))
-        assert runner.evaluate(np.zeros((2, 1)), np.zeros(2)) == {"accuracy": 1.0}
+        train_only.init(session=session)
+        both.init(session=session)
+        train_only.run_batch(*batch)
         assert session.run(w) == pytest.approx(-0.05)  # trained with keep = 0.5: w -= 0.1 * 0.5
+        assert train_only.evaluate(*batch) == {"accuracy": 1.0}  # 'test' not given: the default is used
+        assert both.evaluate(*batch) == {"accuracy": 0.25}
 
 
 def test_tensorflow_checkpoint_is_saved_and_fine_tuned(digits_data: Data, tmp_path: Path) -> None:

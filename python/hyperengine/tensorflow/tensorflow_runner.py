@@ -29,7 +29,8 @@ class TensorflowRunner(BaseRunner):
       ``global_variables_initializer``.
 
     ``extra_feed`` maps more placeholders (tensors or names) to values, or to ``{'train': v, 'test': w}``
-    for a value that depends on the mode (e.g. a keep probability).
+    for a value that depends on the mode (e.g. a keep probability); a mode missing from such a dict is not
+    fed, so a ``placeholder_with_default`` keeps its default.
     ``model`` is the graph; None means the current default graph (for code that disabled eager execution).
     """
 
@@ -100,7 +101,12 @@ class TensorflowRunner(BaseRunner):
         if self._mode is not None:
             feed[self._mode] = mode
         for key, value in self._extra_feed.items():
-            feed[key] = value[mode] if isinstance(value, Mapping) and mode in value else value
+            if not isinstance(value, Mapping):
+                feed[key] = value
+            elif mode in value:
+                feed[key] = value[
+                    mode
+                ]  # a per-mode value; a mode it leaves out is not fed (the default applies)
         return feed
 
     def run_batch(self, batch_x: np.ndarray, batch_y: np.ndarray) -> None:
