@@ -6,8 +6,6 @@ Every model here is tiny (digits, one hidden layer, 1-4 epochs) so the file stay
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -336,26 +334,3 @@ def test_seed_everything_makes_every_generator_repeat() -> None:
     assert draw() == first
     with pytest.raises(ValueError, match="seed must be an integer in \\[0, 2\\*\\*32\\)"):
         seed_everything(-1)
-
-
-def run_python(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-
-
-def test_importing_hyperengine_does_not_import_tensorflow() -> None:
-    code = (
-        "import sys, hyperengine, hyperengine.model, hyperengine.tensorflow\n"
-        "hyperengine.tensorflow.seed_everything(1)\n"
-        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'tensorflow was imported'\n"
-    )
-    result = run_python(code)
-    assert result.returncode == 0, result.stderr
-
-
-def test_a_missing_tensorflow_names_the_extra_to_install() -> None:
-    code = "import sys\nsys.modules['tensorflow'] = None\nfrom hyperengine.tensorflow import KerasSolver\n"
-    result = run_python(code)
-    assert result.returncode != 0
-    assert "pip install 'hyperengine[tensorflow]'" in result.stderr
