@@ -83,6 +83,8 @@ def test_keras_solver_trains_reports_every_epoch_and_returns_the_best(digits: di
     assert [value for value, _ in trial.reports] == solver.curve
     assert solver.test_result is not None and solver.test_result["accuracy"] > 0.8
     assert not solver.stopped_early
+    solver.terminate()
+    assert solver.model is None
 
 
 def test_the_same_seed_gives_the_same_curve(digits: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ def infer_direction(monitor: str) -> Direction:
     return "minimize" if "loss" in name or "error" in name else "maximize"
 
 
-class TrialCallback(keras.callbacks.Callback):
+class TrialCallback(keras.callbacks.Callback):  # type: ignore[misc]  # keras is untyped
     """Reports ``logs[monitor]`` after every epoch to ``trial.report(value, epoch)`` and sets
     ``model.stop_training`` when ``trial.should_stop()`` or ``stop_condition(curve)`` is true, or the value is
     not finite. For users who keep their own ``model.fit`` loop::

@@ -73,7 +73,7 @@ class KerasData:
         return cls(as_source("train", parts[0]), as_source("validation", parts[1]), test)
 
 
-class AugmentedBatches(keras.utils.PyDataset):
+class AugmentedBatches(keras.utils.PyDataset):  # type: ignore[misc]  # keras is untyped
     """Shuffled mini-batches of in-memory arrays with ``augmentation(batch_x)`` applied to each batch
     (an augmentation that returns None works in place on the batch copy)."""
 

@@ -177,6 +177,10 @@ class KerasSolver:
             self.test_result = self._evaluate_test_data(model)
         return self._reducer(self.curve)
 
+    def terminate(self) -> None:
+        """Drop the trained model so its memory can be freed (``HyperTuner`` calls this after each trial)."""
+        self.model = None
+
     def _make_model(self) -> Any:
         model = self._build_model(self.hyper_params)
         if not isinstance(model, keras.Model):
