@@ -129,7 +129,8 @@ class BayesianStrategy(BaseStrategy):
       noise_sigma: a fixed observation noise (standardized units); None fits it.
       ucb_delta, pi_epsilon, ei_epsilon: the utilities' parameters (epsilons in the values' units).
       maximizer_gen: 'core' (default) | 'mc' (the original's Monte Carlo, with mc_batch_size,
-        mc_tweak_probability, mc_flip_probability).
+        mc_tweak_probability, mc_flip_probability); a utility without a compiled acquisition (a callable's)
+        is always maximized by Monte Carlo.
       fantasy: how pending points are imagined for batches: 'kriging_believer' | 'constant_liar_min|mean|max'.
       dimensions: the spec's dimension kinds (integers and categories are modelled as such); encode: maps a
         point to the GP input (inactive coordinates fixed); seed: makes every proposal reproducible.
@@ -164,10 +165,12 @@ class BayesianStrategy(BaseStrategy):
         self._utility_gen = utility_gen
         self._utility = self._make_utility(utility_gen)
         self._maximizer: Maximizer
+        # A utility without a compiled acquisition (a user's callable) is always maximized by Monte Carlo.
+        self._mc_maximizer = MonteCarloMaximizer(sampler, mc_batch_size, mc_tweak_probability, mc_flip_probability)
         if maximizer_gen == "core":
             self._maximizer = CoreMaximizer(fantasy)
         elif maximizer_gen == "mc":
-            self._maximizer = MonteCarloMaximizer(sampler, mc_batch_size, mc_tweak_probability, mc_flip_probability)
+            self._maximizer = self._mc_maximizer
         else:
             raise ValueError(f"maximizer_gen must be 'core' or 'mc', got {maximizer_gen!r}")
         self._replay_loaded()
@@ -223,7 +226,8 @@ class BayesianStrategy(BaseStrategy):
                 proposals.append(self._sampler.sample(remaining))
             else:
                 known_pending = np.vstack([pending_rows, from_design]) if len(from_design) else pending_rows
-                proposals.append(self._maximizer.propose(self._model, utility, remaining, known_pending, seed))
+                maximizer = self._maximizer if utility.acquisition is not None else self._mc_maximizer
+                proposals.append(maximizer.propose(self._model, utility, remaining, known_pending, seed))
         return np.vstack(proposals)
 
     def state_dict(self) -> dict[str, Any]:
