@@ -151,6 +151,11 @@ class BayesianStrategy(BaseStrategy):
             raise ValueError(f"dimensions has {len(dimensions)} entries, the sampler has {self._dim} coordinates")
         if burn_in is not None and burn_in < 0:
             raise ValueError(f"burn_in must be non-negative, got {burn_in}")
+        if not 0.0 < ucb_delta < 1.0:
+            raise ValueError(f"ucb_delta must be in (0, 1), got {ucb_delta!r}")
+        for name, epsilon in (("pi_epsilon", pi_epsilon), ("ei_epsilon", ei_epsilon)):
+            if not math.isfinite(epsilon):
+                raise ValueError(f"{name} must be finite, got {epsilon!r}")
         if fantasy not in FANTASIES:
             raise ValueError(f"fantasy must be one of {FANTASIES}, got {fantasy!r}")
         self._seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
