@@ -196,3 +196,23 @@ def test_stop_condition_and_result_metric_follow_the_original_solver_protocol() 
     expected, _ = predictor.predict(hopeless[:stopped_at]) or (np.nan, np.nan)
     assert result == pytest.approx(expected) and result < 0.5
     assert predictor.curves_number == 1  # a stopped run is not a finished curve
+
+
+def test_ensemble_mixes_in_the_linear_model_of_past_curves_once_it_can_predict() -> None:
+    curves = real_curves("digits")
+    alone = EnsembleCurvePredictor(max_epochs=40, past_weight=0.0)
+    mixed = EnsembleCurvePredictor(max_epochs=40, past_weight=0.3, past_burn_in=10)
+    linear = LinearCurvePredictor(burn_in=10)
+    running = curves[0, :6]
+    for curve in curves[1:10]:
+        mixed.add_curve(curve)
+        linear.add_curve(curve)
+    assert mixed.predictive(running) == alone.predictive(running)  # 9 past curves < past_burn_in
+    mixed.add_curve(curves[10])
+    linear.add_curve(curves[10])
+    own, past = alone.posterior(running), linear.predictive(running)
+    posterior = mixed.posterior(running)
+    assert own is not None and past is not None and posterior is not None
+    assert posterior.weights[-1] == pytest.approx(0.3) and posterior.final[-1] == past[0]
+    mean, _ = mixed.predictive(running) or (np.nan, np.nan)
+    assert mean == pytest.approx(0.7 * (own.weights @ own.final) + 0.3 * past[0])

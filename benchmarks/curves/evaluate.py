@@ -2,7 +2,8 @@
 
 (a) Prediction error of the final value (the last epoch's validation accuracy) after k epochs, on a
     seeded held-out half of the curves. LinearCurvePredictor learns from the other half;
-    EnsembleCurvePredictor needs no past curves. "last value" is the naive baseline.
+    EnsembleCurvePredictor alone (past_weight=0) needs no past curves; "ensemble+past" is its default,
+    mixed with the linear model over the other half. "last value" is the naive baseline.
 (b) Simulated tuning: per data set, every curve is one trial, replayed in a seeded random order. After each
     epoch the predictor may stop the trial (against the best final value of the finished trials); a
     stopped trial costs the epochs it ran. Compared with running every trial to the end: epochs spent and
@@ -42,11 +43,15 @@ def prediction_errors(curves: Array, ks: list[int], seed: int, samples: int) -> 
     linear = LinearCurvePredictor(burn_in=10, min_input_size=2)
     for curve in train:
         linear.add_curve(curve)
-    ensemble = EnsembleCurvePredictor(max_epochs=curves.shape[1], min_input_size=2, n_samples=samples)
+    alone = EnsembleCurvePredictor(max_epochs=curves.shape[1], min_input_size=2, n_samples=samples,
+                                   past_weight=0.0)
+    mixed = EnsembleCurvePredictor(max_epochs=curves.shape[1], min_input_size=2, n_samples=samples)
+    for curve in train:
+        mixed.add_curve(curve)
     results: dict[str, Any] = {}
     for k in ks:
         row: dict[str, Any] = {}
-        for name, predictor in (("linear", linear), ("ensemble", ensemble)):
+        for name, predictor in (("linear", linear), ("ensemble", alone), ("ensemble+past", mixed)):
             errors, z, seconds = [], [], []
             for curve in test:
                 start = time.perf_counter()
@@ -89,41 +94,49 @@ def replay(curves: Array, order: npt.NDArray[np.intp],
     return {"epochs": epochs, "best_final": best, "best_stopped": best_stopped}
 
 
+class MemoEnsemble(EnsembleCurvePredictor):
+    """The ensemble predictor with an unbounded memo of its per-curve part, shared across replays.
+
+    That part depends only on the curve prefix (it is seeded), so the memo changes no decision; it only
+    avoids recomputing the same prefixes for every seed.
+    """
+
+    def __init__(self, memo: dict[tuple[float, ...], CurvePosterior | None], **params: Any) -> None:
+        super().__init__(**params)
+        self._memo = memo
+
+    def _curve_posterior(self, array: Array, horizon: int) -> CurvePosterior | None:
+        key = tuple(array.tolist())
+        if key not in self._memo:
+            self._memo[key] = super()._curve_posterior(array, horizon)
+        return self._memo[key]
+
+
 def tuning(curves: Array, datasets: list[str], seeds: int, samples: int, stop_probability: float,
            min_epochs: int) -> dict[str, Any]:
-    """Simulated tuning runs per data set and seed, for no stopping and both predictors."""
+    """Simulated tuning runs per data set and seed: no stopping, the linear and the ensemble predictors."""
     names = np.array(datasets)
     out: dict[str, Any] = {}
     for dataset in dict.fromkeys(datasets):
         subset = curves[names == dataset]
-        ensemble = EnsembleCurvePredictor(max_epochs=subset.shape[1], min_input_size=min_epochs,
-                                          stop_probability=stop_probability, n_samples=samples)
-        posteriors: dict[tuple[int, int], CurvePosterior | None] = {}
-
-        def ensemble_stop(index: int, seen: int, best: float | None, data: Array = subset,
-                          predictor: EnsembleCurvePredictor = ensemble,
-                          memo: dict[tuple[int, int], CurvePosterior | None] = posteriors) -> bool:
-            # The same as predictor.should_stop(data[index, :seen], best): a posterior depends only on the
-            # curve prefix (seeded), so it is computed once per prefix and reused across seeds.
-            if best is None:
-                return False
-            if (index, seen) not in memo:
-                memo[(index, seen)] = predictor.posterior(data[index, :seen])
-            posterior = memo[(index, seen)]
-            return posterior is not None and posterior.prob_exceeds(best) < predictor.stop_probability
-
-        runs: dict[str, list[dict[str, Any]]] = {"none": [], "linear": [], "ensemble": []}
+        memo: dict[tuple[float, ...], CurvePosterior | None] = {}
+        runs: dict[str, list[dict[str, Any]]] = {"none": [], "linear": [], "ensemble": [], "ensemble+past": []}
         for seed in range(seeds):
             order = np.random.default_rng(seed).permutation(len(subset))
             runs["none"].append(replay(subset, order, None))
-            linear: CurvePredictor = LinearCurvePredictor(burn_in=10, min_input_size=min_epochs)
+            predictors: dict[str, CurvePredictor] = {
+                "linear": LinearCurvePredictor(burn_in=10, min_input_size=min_epochs),
+                "ensemble": MemoEnsemble(memo, max_epochs=subset.shape[1], min_input_size=min_epochs,
+                                         stop_probability=stop_probability, n_samples=samples, past_weight=0.0),
+                "ensemble+past": MemoEnsemble(memo, max_epochs=subset.shape[1], min_input_size=min_epochs,
+                                              stop_probability=stop_probability, n_samples=samples)}
+            for name, predictor in predictors.items():
 
-            def linear_stop(index: int, seen: int, best: float | None, data: Array = subset,
-                            predictor: CurvePredictor = linear) -> bool:
-                return predictor.should_stop(data[index, :seen], best)
+                def stop(index: int, seen: int, best: float | None, data: Array = subset,
+                         chosen: CurvePredictor = predictor) -> bool:
+                    return chosen.should_stop(data[index, :seen], best)
 
-            runs["linear"].append(replay(subset, order, linear_stop, linear.add_curve, min_epochs))
-            runs["ensemble"].append(replay(subset, order, ensemble_stop, None, min_epochs))
+                runs[name].append(replay(subset, order, stop, predictor.add_curve, min_epochs))
         full = runs["none"][0]["epochs"]
         out[dataset] = {
             name: {"epochs_mean": float(np.mean([r["epochs"] for r in rs])),
@@ -142,7 +155,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=root / "data" / "curves.json")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results.json")
     parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--samples", type=int, default=500, help="ensemble posterior samples")
+    parser.add_argument("--samples", type=int, default=200, help="ensemble draws per family")
     parser.add_argument("--stop-probability", type=float, default=0.02)
     parser.add_argument("--min-epochs", type=int, default=3)
     args = parser.parse_args()
