@@ -61,8 +61,9 @@ class BayesianPortfolioStrategy(BayesianStrategy):
 
     def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
         method = int(self._rng.choice(len(self._methods), p=self.probabilities))
+        from_design = min(count, max(self._burn_in - max(self._issued, self.iteration), 0))
         points = self._propose(self._utilities[method], count, pending)
-        for point in points:
+        for point in points[from_design:]:  # burn-in design points are nobody's proposal: they earn no score
             self._proposed_by[np.asarray(point, dtype=np.float64).tobytes()] = method
         return points
 
