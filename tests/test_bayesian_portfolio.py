@@ -131,3 +131,12 @@ def test_default_methods_and_real_utilities() -> None:
 def test_invalid_portfolio_parameters(params: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         BayesianPortfolioStrategy(sampler_of(2), **params)  # type: ignore[arg-type]
+
+
+def test_burn_in_points_earn_no_method_a_score() -> None:
+    """The space-filling design is not any method's proposal, so its values must not move the odds."""
+    strategy = BayesianPortfolioStrategy(sampler_of(2), burn_in=6, seed=0)
+    for _ in range(6):
+        point = strategy.next_proposal()
+        strategy.add_point(point, float(point[0]))
+    np.testing.assert_array_equal(strategy.scores, np.zeros(3))
