@@ -36,10 +36,10 @@ def test_sklearn_ask_tell() -> None:
 @pytest.mark.tensorflow
 def test_keras_digits_demo(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("tensorflow")
-    study = load_example("keras_digits").main(trials=4, epochs=3)
-    check_study(study, 4, 0.5)
+    study = load_example("keras_digits").main(trials=3, epochs=2)
+    check_study(study, 3, 0.5)
     output = capsys.readouterr().out
-    assert output.count("trial ") == 4 and "test_accuracy=" in output
+    assert output.count("trial ") == 3 and "test_accuracy=" in output
 
 
 @pytest.mark.tensorflow
