@@ -350,6 +350,8 @@ def test_save_dir_template_is_expanded_once() -> None:
 def test_results_and_hyper_params_round_trip(tmp_path: Path) -> None:
     io = ModelIO(save_dir=tmp_path / "best-{random_id}", save_accuracy_limit=0.9)
     assert io.should_save(0.95) and not io.should_save(0.5)
+    assert io.should_save(0.5, "minimize") and not io.should_save(0.95, "minimize")  # a loss at most the limit
+    assert ModelIO(save_dir=tmp_path).should_save(-1e9)  # no limit: every new best is saved
     params = {"lr": np.float64(0.01), "layers": (np.int64(32), 16), "activation": "relu"}
     io.save_hyper_params(params)
     io.save_results({"validation_accuracy": np.float32(0.96)})

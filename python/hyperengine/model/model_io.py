@@ -73,7 +73,11 @@ class ModelIO:
             return False
         if self.save_accuracy_limit is None:
             return True
-        return value >= self.save_accuracy_limit if direction == "maximize" else value <= self.save_accuracy_limit
+        return (
+            value >= self.save_accuracy_limit
+            if direction == "maximize"
+            else value <= self.save_accuracy_limit
+        )
 
     def _target(self, directory: Path | None) -> Path:
         target = directory if directory is not None else self.save_dir
