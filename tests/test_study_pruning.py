@@ -65,7 +65,7 @@ def test_linear_predictor_prunes_and_tells_the_prediction_with_noise(objective: 
     assert len(complete) >= 4 and predictor.curves_number == len(complete)  # full curves teach the predictor
     for trial in pruned:
         assert len(trial.intermediate_values) < EPOCHS
-        mean, stdev = predictor.predictive(trial.curve)  # type: ignore[misc]
+        _, stdev = predictor.predictive(trial.curve)  # type: ignore[misc]
         # The prediction depends only on the curve and the finished curves seen before; later curves
         # refine it, so compare to the truth rather than to today's prediction.
         assert trial.value == pytest.approx(final_accuracy(trial.params), abs=0.02)
