@@ -89,9 +89,12 @@ class HyperTuner:
 
 
 def _takes_two_arguments(func: Any) -> bool:
+    """True when func needs a second positional argument, or names its second one `trial`; an optional second
+    parameter (a solver class's `Solver(params, verbose=False)`) is left to its default."""
     try:
         parameters = [p for p in inspect.signature(func).parameters.values()
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     except (TypeError, ValueError):
         return False
-    return len(parameters) >= 2
+    return len(parameters) >= 2 and (parameters[1].default is inspect.Parameter.empty
+                                     or parameters[1].name == "trial")
