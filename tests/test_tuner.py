@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hyperengine import HyperTuner, spec
@@ -16,7 +16,7 @@ from hyperengine.study import Trial, TrialState
 class Solver:
     """Scores 1 - (x - 0.7)^2 - (units - 64)^2 / 4096; remembers what was called."""
 
-    instances: list[Solver] = []
+    instances: ClassVar[list[Solver]] = []
 
     def __init__(self, params: Any, fail: bool = False) -> None:
         self.params = params
