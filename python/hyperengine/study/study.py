@@ -315,13 +315,17 @@ def _as_number(value: Any) -> float | None:
 
 
 def _objective_caller(func: Objective) -> Callable[[Trial], Any]:
-    """func(params) or func(params, trial), by the number of positional parameters func takes."""
+    """func(params) or func(params, trial): the trial is passed when func requires a second positional argument,
+    names it `trial`, or takes *args; an optional second parameter keeps its default."""
     try:
         parameters = [p for p in inspect.signature(func).parameters.values()
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
     except (TypeError, ValueError):
         parameters = []
-    if len(parameters) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in parameters):
+    takes_trial = len(parameters) >= 2 and (parameters[1].kind is parameters[1].VAR_POSITIONAL
+                                             or parameters[1].default is inspect.Parameter.empty
+                                             or parameters[1].name == "trial")
+    if takes_trial or (parameters and parameters[0].kind is parameters[0].VAR_POSITIONAL):
         return lambda trial: func(trial.params, trial)
     return lambda trial: func(trial.params)
 
