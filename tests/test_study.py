@@ -351,3 +351,27 @@ def test_the_strategy_rejects_wrong_length_and_nan_points() -> None:
     with pytest.raises(ValueError, match="NaN or inf"):
         study.strategy.add_point([math.nan, 0.2], 1.0)
     assert study.strategy.iteration == 0
+
+
+def test_objective_forms_by_signature() -> None:
+    """func(params, trial) and func(*args) get the trial; an optional second parameter keeps its default."""
+    got: dict[str, Any] = {}
+
+    def scaled(params: dict[str, float], scale: float = 2.0) -> float:
+        got["scale"] = scale
+        return scale * quadratic(params)
+
+    def with_args(*args: Any) -> float:
+        got["args"] = len(args)
+        return quadratic(args[0])
+
+    def named(params: dict[str, float], trial: Trial | None = None) -> float:
+        got["trial"] = trial
+        return quadratic(params)
+
+    study = create_study(quadratic_space(), seed=0)
+    study.optimize(scaled, n_trials=1)
+    study.optimize(with_args, n_trials=1)
+    study.optimize(named, n_trials=1)
+    assert got == {"scale": 2.0, "args": 2, "trial": study.trials[2]}
+    assert all(t.state is TrialState.COMPLETE for t in study.trials)
