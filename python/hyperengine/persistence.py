@@ -35,7 +35,7 @@ def read_json(path: str | os.PathLike[str], file_format: str, version: int) -> d
     try:
         with open(path, encoding="utf-8") as stream:
             payload = json.load(stream)
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise CorruptStateError(f"{path}: not valid JSON ({error})") from error
     if not isinstance(payload, dict) or payload.get("format") != file_format:
         raise CorruptStateError(f"{path}: not a {file_format!r} file")
