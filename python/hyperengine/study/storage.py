@@ -82,7 +82,15 @@ def _check_record(path: Path, index: int, record: Any, dim: int) -> None:
         state = TrialState(record["state"])
         value = record["value"]
         datetime.fromisoformat(record["datetime_start"])
-    except (KeyError, TypeError, ValueError) as error:
+        if record["datetime_complete"]:
+            datetime.fromisoformat(record["datetime_complete"])
+        for step, intermediate in record["intermediate_values"].items():
+            int(step), float(intermediate)
+        float(record.get("noise") or 0.0)
+        missing = {"params", "error"} - set(record)
+        if missing:
+            raise KeyError(", ".join(sorted(missing)))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise CorruptStateError(f"{path}: trial record {index} is malformed ({error})") from error
     if point.shape != (dim,) or not np.all(np.isfinite(point)):
         raise CorruptStateError(f"{path}: trial record {index} has an invalid point")
