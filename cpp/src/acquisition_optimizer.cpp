@@ -158,7 +158,11 @@ Vector maximize_acquisition(const GaussianProcess& gp, const Acquisition& acquis
   require(d >= 1, "space", "has no dimensions");
   const int threads = resolve_threads(options.threads);
   Random random(seed);
-  const int global = options.num_candidates > 0 ? options.num_candidates : std::min(2048, 256 + 128 * d);
+  // Scoring a candidate costs O(n^2) (a triangular solve): past 1000 points, fewer candidates.
+  const double size_factor = std::min(1.0, 1000.0 / std::max(1, gp.size()));
+  const int global = options.num_candidates > 0
+                         ? options.num_candidates
+                         : std::max(256, static_cast<int>(std::min(2048, 256 + 128 * d) * size_factor));
   const int local = gp.size() == 0 ? 0 : (options.num_local_candidates > 0 ? options.num_local_candidates : global / 2);
   const RowMatrix points = candidates(gp, global, local, random);
   Vector scores(points.rows());

@@ -203,9 +203,51 @@ void GaussianProcess::add_batch(const ConstRowMatrixRef& X, const ConstVectorRef
           "expected 0 or " + std::to_string(X.rows()) + " values, got " + std::to_string(extra_noise.size()));
   require(X.allFinite(), "X", "contains NaN or inf");
   require(y.allFinite(), "y", "contains NaN or inf");
-  for (Eigen::Index i = 0; i < X.rows(); ++i) {
-    add(X.row(i).data(), y[i], extra_noise.size() ? extra_noise[i] : 0.0);
+  if (extra_noise.size()) {
+    require(extra_noise.allFinite() && (extra_noise.array() >= 0.0).all(), "extra_noise",
+            "must be finite and non-negative");
   }
+  const int n = n_;
+  const int m = static_cast<int>(X.rows());
+  if (m == 0) return;
+  if (n + m > X_.rows()) reserve(std::max(n + m, 2 * n));
+  for (int i = 0; i < m; ++i) {
+    X_.row(n + i) = X.row(i);
+    space().canonicalize(X_.row(n + i).data());
+    y_[n + i] = y[i];
+    extra_raw_[n + i] = extra_noise.size() ? extra_noise[i] : 0.0;
+    extra_[n + i] = extra_raw_[n + i] / (y_scale_ * y_scale_);
+  }
+  // The block form of the incremental update (one BLAS-3 solve instead of m vector solves):
+  //   L21 = K21 L11^-T,  L22 L22^T = K22 - L21 L21^T.
+  Matrix L21t(n, m), S(m, m);
+  kernel_->cross(X_.topRows(n), X_.middleRows(n, m), L21t);
+  kernel_->cross(X_.middleRows(n, m), X_.middleRows(n, m), S);
+  for (int i = 0; i < m; ++i) S(i, i) = diagonal(n + i);
+  if (n > 0) {
+    L_.topLeftCorner(n, n).triangularView<Eigen::Lower>().solveInPlace(L21t);
+    S.noalias() -= L21t.transpose() * L21t;
+  }
+  Eigen::LLT<Matrix> llt(S);
+  bool valid = llt.info() == Eigen::Success;
+  for (int i = 0; valid && i < m; ++i) {
+    const double pivot = llt.matrixLLT()(i, i);
+    valid = std::isfinite(pivot) && pivot * pivot > kMinPivotRatio * diagonal(n + i);
+  }
+  n_ = n + m;
+  if (valid) {
+    L_.block(n, 0, m, n) = L21t.transpose();
+    L_.block(n, n, m, m) = llt.matrixL();
+  } else {
+    try {
+      refactorize();
+    } catch (const LinAlgError&) {
+      n_ = n;  // keep what was recorded before this batch
+      refactorize();
+      throw;
+    }
+  }
+  update_weights();
 }
 
 void GaussianProcess::refactorize() {
@@ -447,7 +489,7 @@ FitResult GaussianProcess::fit(const FitOptions& options) {
   BoxMinimizerOptions minimizer;
   minimizer.max_iterations = options.max_iterations;
   minimizer.gradient_tolerance = 1e-5;
-  minimizer.relative_tolerance = 1e-9;
+  minimizer.relative_tolerance = 1e-8;
   const Objective objective = [&](const Vector& theta, Vector& gradient) {
     Vector prior_gradient;
     double value;

@@ -38,11 +38,20 @@ double Kernel::operator()(const double* a, const double* b) const {
   return signal_variance_ * profile(scaled_sqdist(a, b));
 }
 
+void Kernel::profile_in_place(Eigen::Ref<Eigen::ArrayXXd> r2) const {
+  for (Eigen::Index j = 0; j < r2.cols(); ++j) {
+    for (Eigen::Index i = 0; i < r2.rows(); ++i) r2(i, j) = profile(r2(i, j));
+  }
+}
+
 void Kernel::cross(const ConstRowMatrixRef& A, const ConstRowMatrixRef& B, Eigen::Ref<Matrix> out) const {
+  // Distances first (a tight loop with no virtual call), then the profile over the whole block at once.
   for (Eigen::Index j = 0; j < B.rows(); ++j) {
     const double* b = B.row(j).data();
-    for (Eigen::Index i = 0; i < A.rows(); ++i) out(i, j) = (*this)(A.row(i).data(), b);
+    for (Eigen::Index i = 0; i < A.rows(); ++i) out(i, j) = scaled_sqdist(A.row(i).data(), b);
   }
+  profile_in_place(out.array());
+  out *= signal_variance_;
 }
 
 void Kernel::gradient_x(const double* x, const ConstRowMatrixRef& B, RowMatrixRef out) const {
@@ -76,6 +85,8 @@ double RBFKernel::profile(double r2) const { return std::exp(-0.5 * r2); }
 
 double RBFKernel::profile_derivative(double r2) const { return -0.5 * std::exp(-0.5 * r2); }
 
+void RBFKernel::profile_in_place(Eigen::Ref<Eigen::ArrayXXd> r2) const { r2 = (-0.5 * r2).exp(); }
+
 namespace {
 constexpr double kSqrt5 = 2.23606797749978969641;
 }
@@ -88,6 +99,11 @@ double Matern52Kernel::profile(double r2) const {
 double Matern52Kernel::profile_derivative(double r2) const {
   const double r = std::sqrt(r2);
   return -(5.0 / 6.0) * (1.0 + kSqrt5 * r) * std::exp(-kSqrt5 * r);
+}
+
+void Matern52Kernel::profile_in_place(Eigen::Ref<Eigen::ArrayXXd> r2) const {
+  const Eigen::ArrayXXd r = r2.sqrt();
+  r2 = (1.0 + kSqrt5 * r + (5.0 / 3.0) * r2) * (-kSqrt5 * r).exp();
 }
 
 std::unique_ptr<Kernel> make_kernel(const std::string& name, const Space& space) {

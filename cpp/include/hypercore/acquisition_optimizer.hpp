@@ -21,7 +21,7 @@ namespace hypercore {
 enum class Fantasy { KrigingBeliever, ConstantLiarMin, ConstantLiarMean, ConstantLiarMax };
 
 struct AcquisitionOptimizerOptions {
-  int num_candidates = 0;        ///< quasi-random candidates; 0: min(2048, 256 + 128 d)
+  int num_candidates = 0;  ///< quasi-random candidates; 0: min(2048, 256 + 128 d), scaled by 1000 / n past 1000 points (at least 256)
   int num_local_candidates = 0;  ///< perturbations of the best observed points; 0: half of num_candidates
   int num_starts = 4;            ///< best candidates refined
   int max_iterations = 50;       ///< L-BFGS iterations per start

@@ -28,7 +28,7 @@ enum class PriorMean { Mean, Max, Zero };
 struct FitOptions {
   int restarts = 2;         ///< random starts drawn from the prior, besides the warm start at the current theta
   int max_iterations = 60;  ///< per start
-  int max_points = 400;     ///< fit on a seeded random subset of at most this many points (O(m^3) per step)
+  int max_points = 300;     ///< fit on a seeded random subset of at most this many points (O(m^3) per step)
   std::uint64_t seed = 0;
   int threads = 0;          ///< 0: all hardware threads
 };

@@ -26,6 +26,8 @@ class Kernel {
   virtual double profile(double r2) const = 0;
   /// df/dr2.
   virtual double profile_derivative(double r2) const = 0;
+  /// Replaces every r2 of a block by f(r2); kernels override it with a vectorized form.
+  virtual void profile_in_place(Eigen::Ref<Eigen::ArrayXXd> r2) const;
 
   const Space& space() const { return space_; }
   int dim() const { return space_.size(); }
@@ -58,6 +60,7 @@ class RBFKernel final : public Kernel {
  public:
   using Kernel::Kernel;
   std::unique_ptr<Kernel> clone() const override { return std::make_unique<RBFKernel>(*this); }
+  void profile_in_place(Eigen::Ref<Eigen::ArrayXXd> r2) const override;
   std::string name() const override { return "rbf"; }
   double profile(double r2) const override;
   double profile_derivative(double r2) const override;
@@ -68,6 +71,7 @@ class Matern52Kernel final : public Kernel {
  public:
   using Kernel::Kernel;
   std::unique_ptr<Kernel> clone() const override { return std::make_unique<Matern52Kernel>(*this); }
+  void profile_in_place(Eigen::Ref<Eigen::ArrayXXd> r2) const override;
   std::string name() const override { return "matern52"; }
   double profile(double r2) const override;
   double profile_derivative(double r2) const override;

@@ -87,7 +87,9 @@ class GaussianProcessModel:
     @property
     def gp(self) -> _core.GaussianProcess:
         """The compiled GP, refitted first if its policy asks for it."""
-        self._gp.maybe_refit(every=self._refit_every, seed=self._seed + self.size)
+        # Random restarts matter while the data are few; past 100 points the warm start carries the fit.
+        restarts = 2 if self.size < 100 else 1
+        self._gp.maybe_refit(every=self._refit_every, restarts=restarts, seed=self._seed + self.size)
         return self._gp
 
     def encode(self, point: npt.ArrayLike) -> npt.NDArray[np.float64]:
