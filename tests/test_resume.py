@@ -69,10 +69,10 @@ def test_a_saved_session_is_never_overwritten_silently(tmp_path: Path) -> None:
     (b'{"format": "hyperengine.strategy-session", "version": 1, "dim": 2, "poi', "not valid JSON"),
     (b'{"format": "hyperengine.strategy-session", "version": 9, "dim": 2}', "version 9 is not supported"),
     (b'{"format": "hyperengine.study", "version": 1}', "not a 'hyperengine.strategy-session' file"),
-    (b'{"format": "hyperengine.strategy-session", "version": 1, "dim": 3, "names": null, "points": [],'
-     b' "values": [], "noise": []}', "3 dimensions, this one has 2"),
-    (b'{"format": "hyperengine.strategy-session", "version": 1, "dim": 2, "names": null,'
-     b' "points": [[0.1, 0.2]], "values": [], "noise": []}', "1 points but 0 values"),
+    ((b'{"format": "hyperengine.strategy-session", "version": 1, "dim": 3, "names": null, "points": [],'
+     b' "values": [], "noise": []}'), "3 dimensions, this one has 2"),
+    ((b'{"format": "hyperengine.strategy-session", "version": 1, "dim": 2, "names": null,'
+     b' "points": [[0.1, 0.2]], "values": [], "noise": []}'), "1 points but 0 values"),
 ])
 def test_a_damaged_session_is_a_clear_error_and_is_kept(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "strategy-session.json"
