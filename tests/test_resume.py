@@ -115,7 +115,7 @@ def write_study_file(path: Path, **changes: Any) -> bytes:
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "version", "format", "spec", "direction",
-                                    "record"])
+                                    "record", "fields"])
 def test_a_damaged_or_foreign_study_file_is_a_clear_error_and_is_kept(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "study.json"
     other_space: dict[str, Any] = space()
@@ -144,6 +144,11 @@ def test_a_damaged_or_foreign_study_file_is_a_clear_error_and_is_kept(tmp_path: 
         write_study_file(path)
         direction = "minimize"
         message = "saved with direction 'maximize'"
+    elif damage == "fields":
+        payload = json.loads(write_study_file(path))
+        del payload["trials"][2]["intermediate_values"]
+        path.write_text(json.dumps(payload))
+        message = "trial record 2 is malformed"
     else:
         payload = json.loads(write_study_file(path))
         payload["trials"][1]["point"] = [0.5]
