@@ -156,7 +156,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results.json")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--samples", type=int, default=200, help="ensemble draws per family")
-    parser.add_argument("--stop-probability", type=float, default=0.02)
+    parser.add_argument("--stop-probability", type=float, default=0.05)
     parser.add_argument("--min-epochs", type=int, default=3)
     args = parser.parse_args()
     curves, datasets = load(args.data)
