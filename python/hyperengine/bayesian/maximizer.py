@@ -13,6 +13,7 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+
 from hyperengine.bayesian.model import GaussianProcessModel
 from hyperengine.bayesian.sampler import DefaultSampler
 from hyperengine.bayesian.utility import BaseUtility

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from hyperengine.bayesian.kernel import BaseKernel
-from hyperengine.spec.dimension import Dimension, DimensionKind
 
 from hypercore import _core
+from hyperengine.bayesian.kernel import BaseKernel
+from hyperengine.spec.dimension import Dimension, DimensionKind
 
 PriorMeanGen = str | Callable[[npt.NDArray[np.float64]], float]
 Encoder = Callable[[npt.NDArray[np.float64]], npt.NDArray[np.float64]]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
 from hyperengine.persistence import CorruptStateError, atomic_write_json, read_json
 
 FILE_NAME = "strategy-session.json"

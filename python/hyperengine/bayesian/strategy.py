@@ -58,7 +58,7 @@ class BaseStrategy(ABC):
         """Feed a loaded session to the strategy (called by subclasses once their model exists)."""
         if self._loaded is None:
             return
-        for point, value, noise in zip(self._loaded.points, self._loaded.values, self._loaded.noise):
+        for point, value, noise in zip(self._loaded.points, self._loaded.values, self._loaded.noise, strict=True):
             self._record(np.asarray(point), value, noise)
         log.info("Loaded %d points from a saved session", len(self._loaded.values))
         self._loaded = None

@@ -13,9 +13,9 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 import numpy.typing as npt
-from hyperengine.bayesian.model import GaussianProcessModel
 
 from hypercore import _core
+from hyperengine.bayesian.model import GaussianProcessModel
 
 
 class BaseUtility(ABC):

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from hypercore import _core
 
+from hypercore import _core
 from hyperengine.bayesian.portfolio import BayesianPortfolioStrategy
 from hyperengine.bayesian.sampler import DefaultSampler
 from hyperengine.bayesian.strategy import BaseStrategy, BayesianStrategy

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from hyperengine.study.study import Study
 
 
-class TrialState(str, enum.Enum):
+class TrialState(enum.StrEnum):
     """RUNNING: asked, not told yet. COMPLETE: has a value. PRUNED: stopped early (its value, if any, is the
     predicted final one). FAILED: raised or returned NaN/inf/None; never fed to the GP."""
 
