@@ -1,0 +1,47 @@
+"""The peers, by name. Each is imported lazily, so a missing optional peer only fails when it is asked for."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from benchmarks.adapters.base import Adapter
+from benchmarks.problems import Problem
+
+# name -> (module, class, keyword arguments)
+PEERS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "hyperengine": ("hyperengine_study", "HyperengineAdapter", {}),
+    "hyperengine-ucb": ("hyperengine_study", "HyperengineAdapter", {"utility_gen": "ucb"}),
+    "hyperengine-portfolio": ("hyperengine_study", "HyperengineAdapter", {"strategy": "portfolio"}),
+    "optuna-gp": ("optuna_samplers", "OptunaAdapter", {"sampler": "gp"}),
+    "optuna-tpe": ("optuna_samplers", "OptunaAdapter", {"sampler": "tpe"}),
+    "skopt-gp": ("skopt_gp", "SkoptAdapter", {}),
+    "bayes-opt": ("bayes_opt_gp", "BayesOptAdapter", {}),
+    "random": ("random_search", "RandomSearchAdapter", {}),
+}
+
+# the distribution (import) name of the library behind each peer, for the recorded versions
+LIBRARIES: dict[str, str] = {
+    "hyperengine": "hyperengine", "optuna": "optuna", "skopt": "scikit-optimize",
+    "bayes": "bayesian-optimization", "random": "numpy",
+}
+
+
+def make_adapter(peer: str, problem: Problem, seed: int) -> Adapter:
+    """A fresh optimizer for one run."""
+    module_name, class_name, kwargs = PEERS[peer]
+    module = importlib.import_module(f"benchmarks.adapters.{module_name}")
+    factory: Callable[..., Adapter] = getattr(module, class_name)
+    return factory(problem, seed, **kwargs)
+
+
+def select_peers(only: Sequence[str] | None) -> list[str]:
+    """Peers named in `only` (a name also selects its variants: 'hyperengine' -> 'hyperengine-ucb', ...)."""
+    if not only:
+        return list(PEERS)
+    chosen = [peer for peer in PEERS if any(peer == name or peer.startswith(f"{name}-") for name in only)]
+    unknown = [name for name in only if not any(peer == name or peer.startswith(f"{name}-") for peer in PEERS)]
+    if unknown:
+        raise ValueError(f"unknown peers {unknown}; known: {list(PEERS)}")
+    return chosen
