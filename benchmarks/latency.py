@@ -84,7 +84,7 @@ def measure_peer(peer: str, sizes: list[int], repeats: int, minimum_steps: int, 
                 break
         summary = summarize(runs, window_length(n, minimum_steps))
         per_n[str(n)] = summary
-        slowest = max(a + t for run in runs for a, t in zip(run["ask"], run["tell"]))
+        slowest = max(a + t for run in runs for a, t in zip(run["ask"], run["tell"], strict=True))
         log.info("latency %s n=%d: cold %.4f s, steady %s s, amortized %.4f s (%d repeats, %d steps)", peer, n,
                  summary["cold_step"], summary["steady_step"], summary["amortized_step"], len(runs),
                  len(runs[0]["ask"]))
@@ -100,7 +100,7 @@ def amortized(steps: list[float], window: int) -> float:
 
 def summarize(runs: list[dict[str, list[float]]], window: int) -> dict[str, Any]:
     """Medians over repeats of the cold, steady and amortized step, and of ask and tell apart."""
-    steps = [[a + t for a, t in zip(run["ask"], run["tell"])] for run in runs]
+    steps = [[a + t for a, t in zip(run["ask"], run["tell"], strict=True)] for run in runs]
     steady = [s for run_steps in steps for s in run_steps[1:]]
     return {
         "repeats": len(runs),

@@ -57,7 +57,8 @@ def done_seeds(out: Path, peer: str, problem_name: str, evaluations: int) -> set
     payload = read_json(result_path(out, peer, problem_name))
     if payload is None:
         return set()
-    return {int(seed) for seed, run in payload["runs"].items() if len(run["values"]) >= evaluations or run.get("truncated")}
+    return {int(seed) for seed, run in payload["runs"].items()
+            if len(run["values"]) >= evaluations or run.get("truncated")}
 
 
 def _task(args: tuple[str, str, int, int, float]) -> tuple[str, str, int, dict[str, Any]]:

@@ -211,8 +211,8 @@ def plot_regret(quality: dict[str, dict[str, dict[str, Any]]], evaluations: int,
     columns = min(4, len(names))
     rows = math.ceil(len(names) / columns)
     figure, axes = plt.subplots(rows, columns, figsize=(3.6 * columns, 3 * rows), squeeze=False)
-    colors = dict(zip(PEERS, plt.rcParams["axes.prop_cycle"].by_key()["color"] * 2))
-    for axis, name in zip(axes.flat, names):
+    colors = dict(zip(PEERS, plt.rcParams["axes.prop_cycle"].by_key()["color"] * 2, strict=False))
+    for axis, name in zip(axes.flat, names, strict=False):
         for peer in PEERS:
             payload = quality.get(peer, {}).get(name)
             curves = regret_curves(payload, evaluations) if payload else np.empty((0, 0))

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from benchmarks.adapters import PEERS, select_peers
 from benchmarks.problems import PROBLEMS, STYBLINSKI_TANG_ARGMIN, Problem
 from benchmarks.run import main
@@ -20,7 +19,7 @@ from benchmarks.run import main
 HE_PEERS = ["hyperengine", "hyperengine-ucb", "hyperengine-portfolio"]
 ARGMINS = {
     "branin": {"x0": math.pi, "x1": 2.275},
-    "hartmann6": dict(zip([f"x{i}" for i in range(6)], [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573])),
+    "hartmann6": {f"x{i}": v for i, v in enumerate([0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573])},
     "ackley5": {f"x{i}": 0.0 for i in range(5)},
     "rosenbrock4": {f"x{i}": 1.0 for i in range(4)},
     "levy10": {f"x{i}": 1.0 for i in range(10)},

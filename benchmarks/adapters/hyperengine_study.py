@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import hyperengine
-from hyperengine import spec
-from hyperengine.study.trial import Trial
-
 from benchmarks.adapters.base import Adapter
 from benchmarks.problems import Param, Params, Problem
+from hyperengine import spec
+from hyperengine.study.trial import Trial
 
 
 def _node(param: Param) -> Any:

@@ -35,7 +35,7 @@ class SkoptAdapter(Adapter):
 
     def ask(self) -> Params:
         self._point = self._optimizer.ask()
-        return {name: _plain(value) for name, value in zip(self._names, self._point)}
+        return {name: _plain(value) for name, value in zip(self._names, self._point, strict=True)}
 
     def tell(self, value: float) -> None:
         if self._point is None:
