@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pytest
-from hyperengine.curve.families import FAMILIES, FAMILY_BY_NAME, CurveFamily
-from hyperengine.curve.fit import family_values, fit_family
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hypercore import _curves
+from hyperengine.curve.families import FAMILIES, FAMILY_BY_NAME, CurveFamily
+from hyperengine.curve.fit import family_values, fit_family
 
 T = np.arange(1, 21, dtype=np.float64) / 40.0
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from hyperengine.curve import EnsembleCurvePredictor, LinearCurvePredictor
 from hyperengine.curve.store import FILE_NAME, CurveStore
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
 from hyperengine.curve import CurvePredictor, EnsembleCurvePredictor, LinearCurvePredictor
 from hyperengine.curve.posterior import CurvePosterior
 

@@ -96,7 +96,7 @@ class CurvePredictor(ABC):
         self._store = CurveStore.load(path)
         self._data_changed()
 
-    def _data_changed(self) -> None:
+    def _data_changed(self) -> None:  # noqa: B027 - an optional hook, not an abstract method
         """Hook: the finished curves changed (subclasses drop their caches)."""
 
     # ---- predictions -----------------------------------------------------------------------------
