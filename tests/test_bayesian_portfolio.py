@@ -8,6 +8,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 import pytest
+
 from hyperengine.bayesian import BaseUtility, BayesianPortfolioStrategy, DefaultSampler, GaussianProcessModel
 
 

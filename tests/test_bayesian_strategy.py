@@ -8,6 +8,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 import pytest
+from scipy.stats import norm
+
 from hyperengine.bayesian import (
     BaseKernel,
     BaseUtility,
@@ -21,7 +23,6 @@ from hyperengine.bayesian import (
     RandomPoint,
     UpperConfidenceBound,
 )
-from scipy.stats import norm
 
 
 def sampler_of(dim: int, seed: int = 0) -> DefaultSampler:
@@ -197,7 +198,7 @@ def test_mu_prior_gen_sets_the_gp_prior_mean() -> None:
     offsets = {"mean": np.mean(values), "max": np.max(values)}
     for prior, offset in offsets.items():
         strategy = BayesianStrategy(sampler_of(1), mu_prior_gen=prior, seed=0)
-        for point, value in zip(points, values):
+        for point, value in zip(points, values, strict=True):
             strategy.add_point(point, value)
         assert strategy.model.gp.prior_mean == prior
         assert strategy.model.gp.y_offset == pytest.approx(offset)
@@ -208,7 +209,7 @@ def test_mu_prior_gen_sets_the_gp_prior_mean() -> None:
         return float(np.min(observed)) - 7.0
 
     strategy = BayesianStrategy(sampler_of(1), mu_prior_gen=prior_gen, seed=0)
-    for point, value in zip(points, values):
+    for point, value in zip(points, values, strict=True):
         strategy.add_point(point, value)
     np.testing.assert_array_equal(seen[-1], values)
     # The callable's value is subtracted before the GP sees the data, and added back to predictions.

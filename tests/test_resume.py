@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from hyperengine import CorruptStateError, spec
 from hyperengine.bayesian import BayesianStrategy, DefaultSampler
 from hyperengine.study import TrialState, create_study
@@ -92,7 +93,7 @@ def test_storage_round_trip(tmp_path: Path) -> None:
     study.tell(trial, None)  # a failed one is kept too
     resumed = create_study(space(), direction="minimize", seed=0, storage=path)
     assert len(resumed.trials) == 7
-    for old, new in zip(study.trials, resumed.trials):
+    for old, new in zip(study.trials, resumed.trials, strict=True):
         assert (old.number, old.state, old.value, old.params, old.error) == \
             (new.number, new.state, new.value, new.params, new.error)
         np.testing.assert_array_equal(old.point, new.point)

@@ -8,9 +8,10 @@ import math
 import time
 from typing import Any
 
-import hyperengine
 import numpy as np
 import pytest
+
+import hyperengine
 from hyperengine import spec
 from hyperengine.study import Study, Trial, TrialState, create_study
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from hyperengine import spec
 from hyperengine.curve import EnsembleCurvePredictor, LinearCurvePredictor
 from hyperengine.study import Trial, TrialPruned, TrialState, create_study

@@ -8,6 +8,7 @@ import re
 from typing import Any, ClassVar
 
 import pytest
+
 from hyperengine import HyperTuner, spec
 from hyperengine.bayesian import BayesianPortfolioStrategy, BayesianStrategy
 from hyperengine.study import Trial, TrialState
