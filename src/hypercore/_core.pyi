@@ -143,7 +143,7 @@ class GaussianProcess:
         self,
         restarts: int = 2,
         max_iterations: int = 60,
-        max_points: int = 400,
+        max_points: int = 300,
         seed: int = 0,
         threads: int = 0,
     ) -> _FitResult:
@@ -155,7 +155,7 @@ class GaussianProcess:
         lml_drop: float = 0.25,
         restarts: int = 2,
         max_iterations: int = 60,
-        max_points: int = 400,
+        max_points: int = 300,
         seed: int = 0,
         threads: int = 0,
     ) -> bool:
