@@ -24,9 +24,14 @@ constexpr double kMaxJitterRatio = 1e-2;
 constexpr double kMinNoise = 1e-6;
 constexpr double kMaxNoise = 1.0;
 
-// Hyper-priors (log space). Length scales: log l ~ N(sqrt2 + log(d) / 2, sqrt3), which scales with the
-// dimension (Hvarfner, Hellsten & Nardi, ICML 2024); signal variance: log s2 ~ N(0, 1) on standardized data;
-// noise: log sigma_n^2 ~ N(log 1e-3, 3), weak, leaning to the small noise of deterministic objectives.
+// Hyper-priors (log space).
+// Length scales: log l - c ~ a density proportional to exp(-a cosh(2 (log l - c))), c = log(sqrt(d) / 2):
+// nearly flat within a factor of ~3 of the centre and steep beyond, so a handful of points can neither make
+// a coordinate irrelevant (l >> 1 on the unit cube, which makes the GP optimistic at the faces) nor turn it
+// into noise (l << 0.1). The centre grows as sqrt(d), as distances in the unit cube do (Hvarfner, Hellsten &
+// Nardi, ICML 2024).
+// Signal variance: log s2 ~ N(0, 1) on standardized data. Noise: log sigma_n^2 ~ N(log 1e-3, 3), weak,
+// leaning to the small noise of deterministic objectives.
 struct GaussianPrior {
   double mean, stdev;
   double log_density(double x, double* gradient) const {
@@ -36,7 +41,16 @@ struct GaussianPrior {
   }
 };
 
-GaussianPrior length_scale_prior(int dim) { return {std::sqrt(2.0) + 0.5 * std::log(std::max(1, dim)), std::sqrt(3.0)}; }
+struct LogCoshPrior {
+  double centre, strength;
+  double log_density(double x, double* gradient) const {
+    const double u = 2.0 * (x - centre);
+    if (gradient) *gradient = -2.0 * strength * std::sinh(u);
+    return -strength * std::cosh(u);
+  }
+};
+
+LogCoshPrior length_scale_prior(int dim) { return {std::log(0.5 * std::sqrt(std::max(1, dim))), 0.25}; }
 constexpr GaussianPrior kSignalPrior{0.0, 1.0};
 const GaussianPrior kNoisePrior{std::log(1e-3), 3.0};
 
@@ -431,7 +445,7 @@ double GaussianProcess::log_prior(const Vector& theta, Vector* gradient) const {
   const int d = dim();
   require(theta.size() == d + 2, "theta", "expected " + std::to_string(d + 2) + " values");
   if (gradient) gradient->setZero(d + 2);
-  const GaussianPrior length_prior = length_scale_prior(d);
+  const LogCoshPrior length_prior = length_scale_prior(d);
   double total = 0.0;
   double g = 0.0;
   for (int j = 0; j < d; ++j) {
@@ -476,10 +490,10 @@ FitResult GaussianProcess::fit(const FitOptions& options) {
 
   const auto [lower, upper] = log_param_bounds();
   std::vector<Vector> starts{log_params().cwiseMax(lower).cwiseMin(upper)};
-  const GaussianPrior length_prior = length_scale_prior(d);
+  const LogCoshPrior length_prior = length_scale_prior(d);
   for (int r = 0; r < options.restarts; ++r) {
     Vector start(d + 2);
-    for (int j = 0; j < d; ++j) start[j] = length_prior.mean + length_prior.stdev * 0.5 * random.normal();
+    for (int j = 0; j < d; ++j) start[j] = length_prior.centre + 0.5 * random.normal();
     start[d] = kSignalPrior.mean + 0.5 * random.normal();
     start[d + 1] = kNoisePrior.mean + random.normal();
     starts.push_back(start.cwiseMax(lower).cwiseMin(upper));
