@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from hyperengine import spec
 
@@ -84,12 +85,10 @@ def main(trials: int = 15, epochs: int = 10, seed: int = 0, verbose: bool = True
         score = solver.train()
         if verbose:
             stopped = f" (stopped after {len(solver.curve)} epochs)" if solver.stopped_early else ""
-            print(
-                f"trial {trial.number:2d}: val_accuracy={score:.4f}{stopped}  {_describe(params)}", flush=True
-            )
+            tqdm.write(f"trial {trial.number:2d}: val_accuracy={score:.4f}{stopped}  {_describe(params)}")
         return score
 
-    study.optimize(objective, n_trials=trials)
+    study.optimize(objective, n_trials=trials, show_progress_bar=verbose)
     final = KerasSolver(
         build_model, data, study.best_params, epochs=epochs, batch_size=64, evaluate_test=True, seed=seed
     )
