@@ -133,8 +133,9 @@ class GaussianProcessModel:
                 fantasy: str, seed: int) -> npt.NDArray[np.float64]:
         """`count` unit-cube points maximizing the acquisition, pending points fantasized first."""
         pending_rows = None
-        if pending is not None and len(pending):
-            pending_rows = np.ascontiguousarray([self.encode(row) for row in np.atleast_2d(pending)])
+        rows = np.empty((0, self.dim)) if pending is None else np.atleast_2d(np.asarray(pending, dtype=np.float64))
+        if rows.size:
+            pending_rows = np.ascontiguousarray([self.encode(row) for row in rows])
         points, _ = _core.suggest(self.gp, acquisition, count=count, pending=pending_rows, epsilon=epsilon,
                                   beta=beta, fantasy=fantasy, seed=seed)
         return np.asarray(points)
@@ -146,7 +147,7 @@ class GaussianProcessModel:
 
     def _new_gp(self) -> _core.GaussianProcess:
         fixed = self._noise_sigma is not None
-        noise_variance = self._noise_sigma**2 if fixed else _DEFAULT_NOISE_VARIANCE
+        noise_variance = _DEFAULT_NOISE_VARIANCE if self._noise_sigma is None else self._noise_sigma**2
         prior = "zero" if callable(self._prior_mean) else self._prior_mean
         gp = _core.GaussianProcess(self._space, self._kernel.name, noise_variance, fixed, prior)
         initial = self._kernel.initial_log_params(self.dim)

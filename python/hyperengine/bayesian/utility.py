@@ -110,7 +110,7 @@ class RandomPoint(BaseUtility):
         self._rng = np.random.default_rng(seed)
 
     def compute_values(self, batch: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        return self._rng.random(np.atleast_2d(batch).shape[0])
+        return np.asarray(self._rng.random(np.atleast_2d(batch).shape[0]), dtype=np.float64)
 
 
 def _finite(name: str, value: float) -> float:

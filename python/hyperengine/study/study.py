@@ -205,7 +205,8 @@ class Study:
             trial.noise = noise
             trial.error = error
         self._feed(trial)
-        if trial.state is TrialState.COMPLETE and self._curve_predictor is not None and trial.intermediate_values:
+        if (trial.state is TrialState.COMPLETE and trial.value is not None and self._curve_predictor is not None
+                and trial.intermediate_values):
             self._curve_predictor.add_curve([self._sign * v for v in trial.curve], self._sign * trial.value)
         self._save()
         return trial
