@@ -3,7 +3,8 @@
 //   add      GaussianProcess::add of one more point at size n (median of several adds, each undone by
 //            truncate(n)); expected O(n^2), so time(2n) / time(n) ~ 4.
 //   suggest  one EI suggestion (count = 1, default optimizer options) at size n.
-//   fit      one hyper-parameter refit (fit(), default options: it fits on at most max_points = 400 points).
+//   fit      one hyper-parameter refit (fit(), default options: it fits on at most FitOptions::max_points
+//            points, printed in the header and the JSON).
 //
 // Usage: hyperbench [--quick] [--max-n N] [--json FILE] [--repeats R]
 //   --quick   small sizes for a CI smoke run; --max-n caps n; --json writes the results as JSON too.
