@@ -1,5 +1,7 @@
 """One command for the whole suite: `python -m benchmarks.run [--quick] [--only PEER ...] [--part ...]`.
 
+`--only 'hyperengine*'` re-runs hyperengine and its variants only (quote the pattern for the shell).
+
 Full: latency at n = 25 .. 2000 and quality on every problem, 10 seeds x 100 evaluations, results in
 benchmarks/results/. --quick: small sizes and budgets, results in benchmarks/results/quick/ (a few minutes).
 Results already on disk are kept: quality runs resume, latency files are rewritten per peer. The report
@@ -46,7 +48,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small budgets (a few minutes)")
     parser.add_argument("--only", nargs="+", metavar="PEER",
-                        help=f"these peers (a name selects its variants too); known: {', '.join(PEERS)}")
+                        help=f"these peers, or patterns such as 'hyperengine*'; known: {', '.join(PEERS)}")
     parser.add_argument("--part", nargs="+", choices=PARTS, default=list(PARTS), help="which parts to run")
     parser.add_argument("--problems", nargs="+", help="quality problems (default: all, or a few with --quick)")
     parser.add_argument("--seeds", type=int, help="quality seeds 0..N-1")

@@ -37,8 +37,9 @@ def test_each_problem_reaches_its_stated_optimum_at_its_argmin_and_nowhere_below
     assert min(problem(problem.random_params(rng)) for _ in range(2000)) > problem.optimum
 
 
-def test_select_peers_expands_a_library_name_to_its_variants_and_rejects_unknown_names() -> None:
-    assert select_peers(["hyperengine"]) == HE_PEERS
+def test_select_peers_takes_names_and_patterns_in_peer_order_and_rejects_unknown_names() -> None:
+    assert select_peers(["hyperengine*"]) == HE_PEERS
+    assert select_peers(["random", "hyperengine"]) == ["hyperengine", "random"]
     assert select_peers(None) == list(PEERS)
     with pytest.raises(ValueError, match="unknown peers"):
         select_peers(["hyperopt"])
@@ -47,16 +48,16 @@ def test_select_peers_expands_a_library_name_to_its_variants_and_rejects_unknown
 def test_quick_run_of_hyperengine_writes_results_report_and_plots(tmp_path: Path) -> None:
     main(["--quick", "--only", "hyperengine", "--out", str(tmp_path), "--seeds", "1", "--evaluations", "14",
           "--problems", "branin", "mixed", "--sizes", "16", "--workers", "1"])
-    for peer in HE_PEERS:
-        latency = json.loads((tmp_path / "latency" / f"{peer}.json").read_text())
-        assert latency["dim"] == 6 and latency["versions"]["hyperengine"] and latency["machine"]["cores"] >= 1
-        timings = latency["sizes"]["16"]
-        assert timings["cold_step"] > 0 and len(timings["raw"][0]["ask"]) >= 2
-        for name in ("branin", "mixed"):
-            quality = json.loads((tmp_path / "quality" / peer / f"{name}.json").read_text())
-            values = quality["runs"]["0"]["values"]
-            assert len(values) == 14 and all(math.isfinite(v) for v in values)
-            assert min(values) >= PROBLEMS[name].optimum - 1e-9
+    assert sorted(path.name for path in (tmp_path / "latency").iterdir()) == ["hyperengine.json"]
+    latency = json.loads((tmp_path / "latency" / "hyperengine.json").read_text())
+    assert latency["dim"] == 6 and latency["versions"]["hyperengine"] and latency["machine"]["cores"] >= 1
+    timings = latency["sizes"]["16"]
+    assert timings["cold_step"] > 0 and len(timings["raw"][0]["ask"]) >= 2
+    for name in ("branin", "mixed"):
+        quality = json.loads((tmp_path / "quality" / "hyperengine" / f"{name}.json").read_text())
+        values = quality["runs"]["0"]["values"]
+        assert len(values) == 14 and all(math.isfinite(v) for v in values)
+        assert min(values) >= PROBLEMS[name].optimum - 1e-9
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["checkpoints"] == [14]
     mean, _, seeds = summary["quality"]["branin"]["hyperengine"]["14"]

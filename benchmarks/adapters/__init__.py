@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -37,11 +38,10 @@ def make_adapter(peer: str, problem: Problem, seed: int) -> Adapter:
 
 
 def select_peers(only: Sequence[str] | None) -> list[str]:
-    """Peers named in `only` (a name also selects its variants: 'hyperengine' -> 'hyperengine-ucb', ...)."""
+    """Peers named in `only`, in PEERS order; shell-style patterns select several ('hyperengine*')."""
     if not only:
         return list(PEERS)
-    chosen = [peer for peer in PEERS if any(peer == name or peer.startswith(f"{name}-") for name in only)]
-    unknown = [name for name in only if not any(peer == name or peer.startswith(f"{name}-") for peer in PEERS)]
+    unknown = [pattern for pattern in only if not fnmatch.filter(PEERS, pattern)]
     if unknown:
         raise ValueError(f"unknown peers {unknown}; known: {list(PEERS)}")
-    return chosen
+    return [peer for peer in PEERS if any(fnmatch.fnmatchcase(peer, pattern) for pattern in only)]
