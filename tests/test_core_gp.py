@@ -95,6 +95,35 @@ def test_posterior_equals_a_dense_numpy_reference(kernel: str) -> None:
     assert gp.y_offset == pytest.approx(offset) and gp.y_scale == pytest.approx(scale)
 
 
+def test_extra_noise_follows_the_scale_of_the_observations() -> None:
+    """Extra noise is a raw-unit variance: once the y scale moves, the GP must still equal a dense reference
+    whose diagonal holds extra / scale^2 for the scale of all the data (not the scale when it was added)."""
+    rng = np.random.default_rng(3)
+    kinds, levels = ["continuous"] * 2, [0, 0]
+    X = rng.random((12, 2))
+    y = smooth(X)
+    extra = np.where(np.arange(12) % 3 == 0, 0.05, 0.0)
+    theta = theta_of(2, 0.5, 1.0, 1e-4)
+    gp = _core.GaussianProcess(make_space(kinds, levels))
+    gp.log_params = theta
+    for x, value, noise in zip(X, y, extra, strict=True):
+        gp.add(np.ascontiguousarray(x), float(value), float(noise))
+    gp.add(np.array([0.5, 0.5]), 40.0)  # the scale grows about tenfold
+    X = np.vstack([X, [0.5, 0.5]])
+    y = np.append(y, 40.0)
+    extra = np.append(extra, 0.0)
+
+    offset, scale = y.mean(), y.std()
+    K = reference_kernel("matern52", kinds, theta, X, X)
+    K += np.diag(gp.noise_variance + gp.jitter + extra / scale**2)
+    Xq = rng.random((10, 2))
+    Ks = reference_kernel("matern52", kinds, theta, X, Xq)
+    expected_mean = offset + scale * Ks.T @ np.linalg.solve(K, (y - offset) / scale)
+    mean, _ = gp.predict(Xq)
+    np.testing.assert_allclose(mean, expected_mean, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(gp.extra_noise, extra)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     n=st.integers(1, 25),

@@ -103,6 +103,7 @@ GaussianProcess::GaussianProcess(const GaussianProcess& other)
       alpha_(other.alpha_),
       y_offset_(other.y_offset_),
       y_scale_(other.y_scale_),
+      noise_scale_(other.noise_scale_),
       fitted_size_(other.fitted_size_),
       fitted_lml_per_point_(other.fitted_lml_per_point_) {}
 
@@ -185,7 +186,7 @@ void GaussianProcess::add(const double* x, double y, double extra_noise) {
   space().canonicalize(row);
   y_[n_] = y;
   extra_raw_[n_] = extra_noise;
-  extra_[n_] = extra_noise / (y_scale_ * y_scale_);
+  extra_[n_] = extra_noise / (noise_scale_ * noise_scale_);
 
   const int n = n_;
   Vector k(n);
@@ -230,7 +231,7 @@ void GaussianProcess::add_batch(const ConstRowMatrixRef& X, const ConstVectorRef
     space().canonicalize(X_.row(n + i).data());
     y_[n + i] = y[i];
     extra_raw_[n + i] = extra_noise.size() ? extra_noise[i] : 0.0;
-    extra_[n + i] = extra_raw_[n + i] / (y_scale_ * y_scale_);
+    extra_[n + i] = extra_raw_[n + i] / (noise_scale_ * noise_scale_);
   }
   // The block form of the incremental update (one BLAS-3 solve instead of m vector solves):
   //   L21 = K21 L11^-T,  L22 L22^T = K22 - L21 L21^T.
@@ -282,6 +283,7 @@ void GaussianProcess::update_weights() {
   if (n == 0) {
     y_offset_ = 0.0;
     y_scale_ = 1.0;
+    noise_scale_ = 1.0;
     alpha_.resize(0);
     return;
   }
@@ -300,6 +302,15 @@ void GaussianProcess::update_weights() {
     case PriorMean::Zero:
       y_offset_ = 0.0;
       break;
+  }
+  // Extra noise is given in raw units: when the scale has drifted by more than 10% since it was
+  // standardized, restandardize it and refactorize, so a point's noise keeps its meaning as data arrive.
+  if (extra_raw_.head(n).maxCoeff() == 0.0) {
+    noise_scale_ = y_scale_;
+  } else if (std::abs(y_scale_ / noise_scale_ - 1.0) > 0.1) {
+    noise_scale_ = y_scale_;
+    extra_.head(n) = extra_raw_.head(n) / (noise_scale_ * noise_scale_);
+    refactorize();
   }
   alpha_ = (y.array() - y_offset_).matrix() / y_scale_;
   const auto L = L_.topLeftCorner(n, n);

@@ -131,12 +131,13 @@ class GaussianProcess {
   int n_ = 0;
   RowMatrix X_;         ///< capacity rows, first n_ valid
   Vector y_;            ///< raw
-  Vector extra_;        ///< extra noise variance, standardized at the time of adding
+  Vector extra_;        ///< extra noise variance in standardized units: extra_raw_ / noise_scale_^2
   Vector extra_raw_;    ///< extra noise variance, raw
   Matrix L_;            ///< capacity x capacity, top-left n_ x n_ valid
   Vector alpha_;        ///< n_
   double y_offset_ = 0.0;
   double y_scale_ = 1.0;
+  double noise_scale_ = 1.0;  ///< the y scale extra_ was standardized with; follows y_scale_ within 10%
 
   int fitted_size_ = -1;        ///< n at the last fit (-1: never fitted)
   double fitted_lml_per_point_ = 0.0;
