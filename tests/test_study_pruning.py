@@ -146,3 +146,21 @@ def test_ensemble_predictor_prunes_hopeless_runs() -> None:
     assert len(hopeless.curve) < EPOCHS
     assert hopeless.value is not None and hopeless.value < 0.8
     assert study.strategy.iteration == 3
+
+
+def test_a_minimized_metric_outside_the_predictors_range_is_a_clear_error() -> None:
+    """The ensemble's default value_range is (0, 1) (accuracies); a minimized loss reaches it negated, so
+    asking should_stop names the range and the fix, instead of extrapolating nonsense."""
+    predictor = EnsembleCurvePredictor(max_epochs=EPOCHS, min_input_size=2, n_samples=20, n_burn=50)
+    study = create_study({"lr": spec.uniform(0.0, 1.0)}, direction="minimize", seed=0, curve_predictor=predictor)
+    trial = study.ask()
+    trial.report(0.8, step=0)
+    with pytest.raises(ValueError, match=r"value_range=\(-high, -low\)"):
+        trial.should_stop()
+
+    fitting = EnsembleCurvePredictor(max_epochs=EPOCHS, min_input_size=2, n_samples=20, n_burn=50,
+                                     value_range=(-1.0, 0.0))
+    study = create_study({"lr": spec.uniform(0.0, 1.0)}, direction="minimize", seed=0, curve_predictor=fitting)
+    trial = study.ask()
+    trial.report(0.8, step=0)
+    assert trial.should_stop() is False

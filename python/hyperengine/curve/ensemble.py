@@ -93,6 +93,11 @@ class EnsembleCurvePredictor(CurvePredictor):
         return self._stop_probability
 
     @property
+    def value_range(self) -> tuple[float, float] | None:
+        """(low, high) of the metric as this predictor sees it, None when unbounded."""
+        return self._value_range
+
+    @property
     def horizon(self) -> int | None:
         """The epoch predicted: max_epochs, else the longest finished curve, None if neither exists."""
         if self._max_epochs is not None:

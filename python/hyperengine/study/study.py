@@ -223,14 +223,25 @@ class Study:
         if self._curve_predictor is None or not trial.intermediate_values:
             return False
         best = [self._sign * t.value for t in self._trials if t.state is TrialState.COMPLETE and t.value is not None]
-        curve = [self._sign * v for v in trial.curve]
+        curve = self._oriented_curve(trial)
         return bool(self._curve_predictor.should_stop(curve, max(best) if best else None))
+
+    def _oriented_curve(self, trial: Trial) -> list[float]:
+        """The trial's curve as the predictor sees it (larger is better), checked against its value range."""
+        curve = [self._sign * v for v in trial.curve]
+        bounds = getattr(self._curve_predictor, "value_range", None)
+        if bounds is not None and not all(bounds[0] <= v <= bounds[1] for v in curve):
+            hint = (" For direction='minimize' the predictor sees -value: give it value_range=(-high, -low), or None "
+                    "for an unbounded metric." if self._sign < 0 else "")
+            raise ValueError(f"trial {trial.number}: reported values fall outside the curve predictor's value_range "
+                             f"{tuple(bounds)}.{hint}")
+        return curve
 
     def _pruned_value(self, trial: Trial) -> tuple[float | None, float]:
         """The predicted final value of a stopped trial and its variance, or (None, 0) without a prediction."""
         if self._curve_predictor is None or not trial.intermediate_values:
             return None, 0.0
-        prediction = self._curve_predictor.predictive([self._sign * v for v in trial.curve])
+        prediction = self._curve_predictor.predictive(self._oriented_curve(trial))
         if prediction is None:
             return None, 0.0
         mean, stdev = prediction
