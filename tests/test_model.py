@@ -11,6 +11,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.datasets import load_digits
+
 from hyperengine.model import (
     BaseRunner,
     BaseSolver,
@@ -23,9 +27,6 @@ from hyperengine.model import (
     resolve_reducer,
 )
 from hyperengine.model.curve_monitor import updated_epochs
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from sklearn.datasets import load_digits
 
 
 class SoftmaxRunner(BaseRunner):

@@ -9,9 +9,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scipy import stats
+
 from hyperengine import spec
 from hyperengine.spec import Dimension, DimensionKind, ParsedSpec, SpecError
-from scipy import stats
 
 
 def original_example() -> dict[str, Any]:

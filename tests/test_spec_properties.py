@@ -8,10 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hyperengine import spec
-from hyperengine.spec import DimensionKind, ParsedSpec
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from hyperengine import spec
+from hyperengine.spec import DimensionKind, ParsedSpec
 
 # Per-test settings (not a profile, which would change every other test module's settings too).
 fast = settings(deadline=None, max_examples=60)

@@ -11,14 +11,15 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hyperengine.model import Data, DataSet
 from sklearn.datasets import load_digits
+
+from hyperengine.model import Data, DataSet
 
 pytestmark = pytest.mark.tensorflow
 tf = pytest.importorskip("tensorflow")
 keras = pytest.importorskip("keras")
 
-from hyperengine.tensorflow import (
+from hyperengine.tensorflow import (  # noqa: E402 (after the importorskip guard)
     KerasModelIO,
     KerasSolver,
     TensorflowRunner,
