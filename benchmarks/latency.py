@@ -10,14 +10,18 @@ time a window of consecutive ask/tell steps, as a user's loop would run them:
             average, one refit included (in-loop refits warm-start; the cold fit does not, so this errs high).
 A window stops early once `window_budget` seconds were spent after the cold step (after at least two
 steps); the amortized formula keeps the cold step's weight at 1 / W regardless. A repeat is a fresh feed with another
-seed; medians over repeats are reported. A peer whose step passed `limit` seconds is not run at larger n.
+seed; medians over repeats are reported. A peer is not run at a larger n once one of its steps took more
+than `limit` seconds, or once its slowest step, scaled by (n_next / n)^2 (the least a GP step grows by),
+would (skopt's untimed import alone costs more than a step there). The file is rewritten after every n.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,15 +69,16 @@ def measure_once(peer: str, n: int, seed: int, steps: int, window_budget: float,
     return timings
 
 
-def measure_peer(peer: str, sizes: list[int], repeats: int, minimum_steps: int, limit: float,
-                 budget: float, window_budget: float) -> dict[str, Any]:
-    """Timings per n; repeats stop once `budget` seconds were spent at one n (at least one is always run)."""
+def measure_peer(peer: str, sizes: list[int], repeats: int, minimum_steps: int, limit: float, budget: float,
+                 window_budget: float, save: Callable[[dict[str, Any]], None]) -> None:
+    """Timings per n, saved after each; repeats stop once `budget` seconds were spent at one n."""
     per_n: dict[str, Any] = {}
     skipped: list[int] = []
-    slowest = 0.0
+    slowest, previous = 0.0, 0
     for n in sizes:
-        if slowest > limit:
+        if skipped or slowest > limit or (previous and slowest * (n / previous) ** 2 > limit):
             skipped.append(n)
+            save({"sizes": per_n, "skipped_sizes": skipped, "limit_seconds": limit})
             continue
         runs: list[dict[str, list[float]]] = []
         spent_from = time.perf_counter()
@@ -85,10 +90,11 @@ def measure_peer(peer: str, sizes: list[int], repeats: int, minimum_steps: int, 
         summary = summarize(runs, window_length(n, minimum_steps))
         per_n[str(n)] = summary
         slowest = max(a + t for run in runs for a, t in zip(run["ask"], run["tell"], strict=True))
+        previous = n
+        save({"sizes": per_n, "skipped_sizes": skipped, "limit_seconds": limit})
         log.info("latency %s n=%d: cold %.4f s, steady %s s, amortized %.4f s (%d repeats, %d steps)", peer, n,
                  summary["cold_step"], summary["steady_step"], summary["amortized_step"], len(runs),
                  len(runs[0]["ask"]))
-    return {"sizes": per_n, "skipped_sizes": skipped, "limit_seconds": limit}
 
 
 def amortized(steps: list[float], window: int) -> float:
@@ -116,13 +122,17 @@ def summarize(runs: list[dict[str, list[float]]], window: int) -> dict[str, Any]
 
 def run_latency(peers: list[str], sizes: list[int], out: Path, repeats: int, minimum_steps: int, limit: float,
                 budget: float, window_budget: float) -> None:
-    """Measure each peer and write out/latency/<peer>.json (one file per peer, rewritten when re-run)."""
+    """Measure each peer into out/latency/<peer>.json (rewritten when the peer is re-run)."""
     for peer in peers:
         log.info("latency: %s", peer)
-        result = measure_peer(peer, sizes, repeats, minimum_steps, limit, budget, window_budget)
-        write_json(out / "latency" / f"{peer}.json", {
-            "peer": peer, "problem": PROBLEM, "dim": PROBLEMS[PROBLEM].dim, "repeats": repeats,
-            "minimum_steps": minimum_steps, "window_budget_seconds": window_budget, **result, **environment()})
+        header = {"peer": peer, "problem": PROBLEM, "dim": PROBLEMS[PROBLEM].dim, "repeats": repeats,
+                  "minimum_steps": minimum_steps, "window_budget_seconds": window_budget, **environment()}
+        measure_peer(peer, sizes, repeats, minimum_steps, limit, budget, window_budget,
+                     functools.partial(_save, out / "latency" / f"{peer}.json", header))
+
+
+def _save(path: Path, header: dict[str, Any], result: dict[str, Any]) -> None:
+    write_json(path, {**header, **result})
 
 
 def load_latency(out: Path, peers: list[str]) -> dict[str, dict[str, Any]]:

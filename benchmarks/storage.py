@@ -9,10 +9,10 @@ from typing import Any
 
 
 def write_json(path: Path, payload: dict[str, Any]) -> None:
-    """Write `payload` to `path` through a temporary file and a rename."""
+    """Write `payload` to `path` through a temporary file and a rename (compact: the results are committed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    temporary.write_text(json.dumps(payload, separators=(",", ":")) + "\n", encoding="utf-8")
     os.replace(temporary, path)
 
 
