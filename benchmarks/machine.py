@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import platform
 import subprocess
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -65,6 +67,15 @@ def hyperengine_commit() -> str | None:
     return f"{commit}+dirty" if changes else commit
 
 
+def hyperengine_installed() -> str | None:
+    """When the installed compiled core was built (UTC): the tree's commit says little about an older wheel."""
+    spec = importlib.util.find_spec("hypercore._core")
+    if spec is None or spec.origin is None:
+        return None
+    return datetime.fromtimestamp(os.path.getmtime(spec.origin), tz=UTC).isoformat(timespec="seconds")
+
+
 def environment() -> dict[str, Any]:
-    """Machine, versions and the hyperengine commit, stored in every results file."""
-    return {"machine": machine(), "versions": versions(), "commit": hyperengine_commit()}
+    """Machine, versions, the hyperengine commit and install time, stored in every results file."""
+    return {"machine": machine(), "versions": versions(), "commit": hyperengine_commit(),
+            "hyperengine_installed": hyperengine_installed()}
