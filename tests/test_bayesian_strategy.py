@@ -8,6 +8,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 import pytest
+from scipy import stats
 from scipy.stats import norm
 
 from hyperengine.bayesian import (
@@ -196,8 +197,8 @@ def test_mu_prior_gen_sets_the_gp_prior_mean() -> None:
     values = [1.0, 2.0, 3.0, 4.0, 5.0]  # smooth in the point: the GP interpolates them
     points = np.linspace(0.0, 0.4, 5)[:, None]
     offsets = {"mean": np.mean(values), "max": np.max(values)}
-    for prior, offset in offsets.items():
-        strategy = BayesianStrategy(sampler_of(1), mu_prior_gen=prior, seed=0)
+    for prior, offset in offsets.items():  # on the values as they are (the output transform off)
+        strategy = BayesianStrategy(sampler_of(1), mu_prior_gen=prior, seed=0, output_transform=None)
         for point, value in zip(points, values, strict=True):
             strategy.add_point(point, value)
         assert strategy.model.gp.prior_mean == prior
@@ -216,6 +217,33 @@ def test_mu_prior_gen_sets_the_gp_prior_mean() -> None:
     np.testing.assert_allclose(strategy.model.gp.targets, np.array(values) - (1.0 - 7.0))
     mean, _ = strategy.model.predict(points)
     np.testing.assert_allclose(mean, values, atol=0.2)
+
+
+def test_output_transform_warps_the_values_monotonically_and_maps_predictions_back() -> None:
+    """The default Yeo-Johnson warping: the GP's targets equal scipy's yeojohnson of the standardized values
+    with the maximum-likelihood exponent; the order of the values is kept; raw predictions come back in the
+    values' units."""
+    rng = np.random.default_rng(4)
+    points = rng.random((30, 2))
+    values = -np.exp(4.0 * points.sum(axis=1))  # heavy left tail: a few very bad values
+    strategy = BayesianStrategy(sampler_of(2), seed=0, burn_in=0)
+    for point, value in zip(points, values, strict=True):
+        strategy.add_point(point, value)
+    z = (values - values.mean()) / values.std()
+    expected, lam = stats.yeojohnson(z)
+    targets = strategy.model.gp.targets
+    assert lam > 1.0  # a left tail is compressed by an exponent above 1
+    np.testing.assert_allclose(targets, expected, rtol=1e-4, atol=1e-4)
+    np.testing.assert_array_equal(np.argsort(targets), np.argsort(values))
+    mean, _ = strategy.model.predict(points)
+    np.testing.assert_allclose(mean, values, rtol=0.05)
+
+    plain = BayesianStrategy(sampler_of(2), seed=0, burn_in=0, output_transform=None)
+    for point, value in zip(points, values, strict=True):
+        plain.add_point(point, value)
+    np.testing.assert_array_equal(plain.model.gp.targets, values)
+    with pytest.raises(ValueError, match="output_transform"):
+        BayesianStrategy(sampler_of(2), output_transform="log")
 
 
 def test_kernel_gen_and_rbf_gamma() -> None:
@@ -256,7 +284,8 @@ def test_noise_sigma_fixes_the_noise() -> None:
 # -- utilities against their closed forms -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def fitted_model() -> GaussianProcessModel:
-    strategy = BayesianStrategy(sampler_of(2), seed=5)
+    """A model on the raw values (no output warping), so the utilities can be checked in raw units."""
+    strategy = BayesianStrategy(sampler_of(2), seed=5, output_transform=None)
     run(strategy, 10)
     return strategy.model
 

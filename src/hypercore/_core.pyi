@@ -121,6 +121,8 @@ class GaussianProcess:
         """The lower Cholesky factor (n, n) of the kernel matrix (a copy)."""
     def add(self, x: _Array, y: float, extra_noise: float = 0.0) -> None:
         """Adds x [d] with value y; extra_noise is an observation-noise variance in raw units. O(n^2)."""
+    def set_targets(self, y: _Array) -> None:
+        """Replaces the observed values y [n] (the factor is kept: O(n^2))."""
     def add_batch(self, X: _Array, y: _Array, extra_noise: _Array | None = None) -> None:
         """Adds X (n, d) with values y [n] (and extra noise [n])."""
     def predict(

@@ -98,6 +98,11 @@ log marginal likelihood plus a log prior.
         gp.add(point.data(), y, extra_noise);
       }, py::arg("x"), py::arg("y"), py::arg("extra_noise") = 0.0,
          "Adds x [d] with value y; extra_noise is an observation-noise variance in raw units. O(n^2).")
+      .def("set_targets", [](GaussianProcess& gp, const py::array& y) {
+        const auto values = vector_of(y, "y", gp.size());
+        py::gil_scoped_release release;
+        gp.set_targets(values);
+      }, py::arg("y"), "Replaces the observed values y [n] (the factor is kept: O(n^2)).")
       .def("add_batch", [](GaussianProcess& gp, const py::array& X, const py::array& y, const py::object& extra) {
         const auto rows = rows_of(X, "X", gp.dim());
         const auto values = vector_of(y, "y", rows.rows());

@@ -75,6 +75,9 @@ class GaussianProcess {
   /// Adds one observation: x [d] in the unit cube, y finite, extra_noise >= 0 an observation-noise variance in
   /// raw units (e.g. the uncertainty of a predicted final value). O(n^2).
   void add(const double* x, double y, double extra_noise = 0.0);
+  /// Replaces the n observed values (e.g. after re-fitting an output transform); the factor does not depend
+  /// on them, so this costs O(n^2).
+  void set_targets(const ConstVectorRef& y);
   /// Adds n observations; X (n, d), y [n], extra_noise [n] or empty.
   void add_batch(const ConstRowMatrixRef& X, const ConstVectorRef& y, const ConstVectorRef& extra_noise);
 

@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from hypercore import _core
 from hyperengine.bayesian.kernel import BaseKernel
+from hyperengine.bayesian.output_transform import YeoJohnsonTransform
 from hyperengine.spec.dimension import Dimension, DimensionKind
 
 PriorMeanGen = str | Callable[[npt.NDArray[np.float64]], float]
@@ -36,11 +37,14 @@ class GaussianProcessModel:
 
     def __init__(self, dimensions: Sequence[Dimension] | int, kernel: BaseKernel,
                  noise_sigma: float | None = None, prior_mean: PriorMeanGen = "mean",
-                 encode: Encoder | None = None, refit_every: int = 0, seed: int = 0) -> None:
+                 encode: Encoder | None = None, refit_every: int = 0, seed: int = 0,
+                 output_transform: str | None = "yeo-johnson") -> None:
         if noise_sigma is not None and not (np.isfinite(noise_sigma) and noise_sigma > 0):
             raise ValueError(f"noise_sigma must be a positive number, got {noise_sigma!r}")
         if not (callable(prior_mean) or prior_mean in ("mean", "max")):
             raise ValueError(f"mu_prior_gen must be 'mean', 'max' or a callable, got {prior_mean!r}")
+        if output_transform not in ("yeo-johnson", None):
+            raise ValueError(f"output_transform must be 'yeo-johnson' or None, got {output_transform!r}")
         self._space = compiled_space(dimensions)
         self._kernel = kernel
         self._noise_sigma = noise_sigma
@@ -52,6 +56,9 @@ class GaussianProcessModel:
         self._values: list[float] = []
         self._noise: list[float] = []
         self._offset = 0.0  # the callable prior mean, subtracted before the GP sees the values
+        # A callable prior mean is in the values' own units, so it excludes warping them.
+        self._transform = (YeoJohnsonTransform() if output_transform == "yeo-johnson" and not callable(prior_mean)
+                           else None)
         self._gp = self._new_gp()
 
     @property
@@ -78,6 +85,7 @@ class GaussianProcessModel:
         """A copy of the model with `points` added at their posterior means (the kriging believer)."""
         clone = copy.copy(self)
         clone._gp = self._gp.copy()
+        clone._transform = copy.copy(self._transform)
         clone._inputs, clone._values, clone._noise = list(self._inputs), list(self._values), list(self._noise)
         for point in np.atleast_2d(np.asarray(points, dtype=np.float64)):
             mean, _ = clone.predict(point[None, :])
@@ -115,8 +123,16 @@ class GaussianProcessModel:
         self._noise.append(float(noise))
         if callable(self._prior_mean):
             self._rebuild()
-        else:
+        elif self._transform is None:
             self._gp.add(x, float(value), float(noise))
+        else:
+            # The transform is refitted to all values; the factor does not depend on them, so re-targeting is
+            # O(n^2). The extra noise goes through the transform's slope at this value (delta method).
+            previous = self._transform(value)[()]
+            slope = self._transform.derivative(value)[()]
+            self._gp.add(x, float(previous), float(noise * slope**2 * self._transform.std**2))
+            self._transform.fit(np.asarray(self._values))
+            self._gp.set_targets(self._transform(np.asarray(self._values)))
 
     def predict(self, points: npt.ArrayLike, standardized: bool = False
                 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -126,6 +142,9 @@ class GaussianProcessModel:
             X = np.ascontiguousarray(np.array([self._encode(row) for row in X], dtype=np.float64).reshape(X.shape))
         mean, variance = self.gp.predict(X, standardized=standardized)
         if not standardized:
+            if self._transform is not None:  # back to the values' units: the median, and the delta method
+                mean = self._transform.inverse(mean)
+                variance = variance / np.maximum(self._transform.derivative(mean), 1e-300) ** 2
             mean = mean + self._offset
         return mean, variance
 
@@ -136,6 +155,9 @@ class GaussianProcessModel:
         rows = np.empty((0, self.dim)) if pending is None else np.atleast_2d(np.asarray(pending, dtype=np.float64))
         if rows.size:
             pending_rows = np.ascontiguousarray([self.encode(row) for row in rows])
+        if self._transform is not None and epsilon and self.size:  # the margin in the GP's units
+            best = self.best_value
+            epsilon = float(self._transform(best + epsilon)[()] - self._transform(best)[()])
         points, _ = _core.suggest(self.gp, acquisition, count=count, pending=pending_rows, epsilon=epsilon,
                                   beta=beta, fantasy=fantasy, seed=seed)
         return np.asarray(points)
@@ -143,7 +165,8 @@ class GaussianProcessModel:
     def standardize(self, value: float) -> float:
         """A raw value in the GP's standardized units."""
         gp = self._gp
-        return (value - self._offset - gp.y_offset) / gp.y_scale
+        target = value - self._offset if self._transform is None else float(self._transform(value)[()])
+        return (target - gp.y_offset) / gp.y_scale
 
     def _new_gp(self) -> _core.GaussianProcess:
         fixed = self._noise_sigma is not None

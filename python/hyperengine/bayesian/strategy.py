@@ -135,6 +135,8 @@ class BayesianStrategy(BaseStrategy):
       dimensions: the spec's dimension kinds (integers and categories are modelled as such); encode: maps a
         point to the GP input (inactive coordinates fixed); seed: makes every proposal reproducible.
       io_save_dir / io_load_dir: save the session after every point / resume it.
+      output_transform: 'yeo-johnson' (default) warps the values monotonically before the GP sees them, so a
+        few outliers do not flatten the rest; None models them as they are.
     """
 
     def __init__(self, sampler: DefaultSampler, utility_gen: UtilityGen = "ei", burn_in: int | None = None,
@@ -145,7 +147,8 @@ class BayesianStrategy(BaseStrategy):
                  io_save_dir: str | None = None, io_load_dir: str | None = None,
                  names: Sequence[str] | None = None, rbf_gamma: float | None = None, ucb_delta: float = 0.5,
                  pi_epsilon: float = 0.0, ei_epsilon: float = 0.0, mc_batch_size: int = 100_000,
-                 mc_tweak_probability: float = 0.1, mc_flip_probability: float = 0.1) -> None:
+                 mc_tweak_probability: float = 0.1, mc_flip_probability: float = 0.1,
+                 output_transform: str | None = "yeo-johnson") -> None:
         super().__init__(sampler, io_save_dir=io_save_dir, io_load_dir=io_load_dir, names=names)
         if dimensions is not None and len(dimensions) != self._dim:
             raise ValueError(f"dimensions has {len(dimensions)} entries, the sampler has {self._dim} coordinates")
@@ -166,7 +169,7 @@ class BayesianStrategy(BaseStrategy):
         self._model = GaussianProcessModel(dimensions if dimensions is not None else self._dim,
                                            make_kernel(kernel_gen, rbf_gamma), noise_sigma=noise_sigma,
                                            prior_mean=mu_prior_gen, encode=encode, refit_every=refit_every,
-                                           seed=self._seed)
+                                           seed=self._seed, output_transform=output_transform)
         self._utility_gen = utility_gen
         self._utility = self._make_utility(utility_gen)
         self._maximizer: Maximizer
