@@ -130,9 +130,14 @@ bool sweep_discrete(const GaussianProcess& gp, const Acquisition& acquisition, V
   return changed;
 }
 
+// A proposal within this max-norm distance of an observed point (1e-4 of every range) would mostly re-measure
+// it: EI climbing the mean's slope at the incumbent proposes such points over and over when the fitted noise is
+// tiny. They are skipped for the next-best start, or the best candidate of the global draw.
+constexpr double kMinDistance = 1e-4;
+
 bool duplicates_data(const RowMatrix& data, const Vector& x) {
   for (Eigen::Index i = 0; i < data.rows(); ++i) {
-    if ((data.row(i).transpose() - x).lpNorm<Eigen::Infinity>() < 1e-9) return true;
+    if ((data.row(i).transpose() - x).lpNorm<Eigen::Infinity>() < kMinDistance) return true;
   }
   return false;
 }
@@ -174,14 +179,24 @@ Vector maximize_acquisition(const GaussianProcess& gp, const Acquisition& acquis
   std::partial_sort(order.begin(), order.begin() + starts, order.end(),
                     [&](int a, int b) { return scores[a] > scores[b]; });
 
-  std::vector<Vector> refined(static_cast<size_t>(starts));
-  std::vector<double> refined_scores(static_cast<size_t>(starts));
-  std::vector<std::uint64_t> start_seeds(static_cast<size_t>(starts));
+  // Refinement starts: the best candidates, and the best observation itself, so the neighbourhood of the
+  // incumbent is always searched by gradient, whatever the candidate draw holds.
+  std::vector<Vector> start_points;
+  for (int s = 0; s < starts; ++s) start_points.push_back(points.row(order[static_cast<size_t>(s)]).transpose());
+  if (gp.size() > 0) {
+    Eigen::Index best = 0;
+    gp.targets().maxCoeff(&best);
+    start_points.push_back(gp.inputs().row(best).transpose());
+  }
+  const int refinements = static_cast<int>(start_points.size());
+  std::vector<Vector> refined(static_cast<size_t>(refinements));
+  std::vector<double> refined_scores(static_cast<size_t>(refinements));
+  std::vector<std::uint64_t> start_seeds(static_cast<size_t>(refinements));
   for (auto& start_seed : start_seeds) start_seed = random.next();
-  parallel_blocks(starts, threads, 1, [&](long begin, long end) {
+  parallel_blocks(refinements, threads, 1, [&](long begin, long end) {
     for (long s = begin; s < end; ++s) {
       Random local_random(start_seeds[static_cast<size_t>(s)]);
-      Vector x = points.row(order[static_cast<size_t>(s)]).transpose();
+      Vector x = start_points[static_cast<size_t>(s)];
       double value = refine_continuous(gp, acquisition, x, options.max_iterations);
       for (int sweep = 0; sweep < options.discrete_sweeps; ++sweep) {
         if (!sweep_discrete(gp, acquisition, x, value, options, local_random)) break;
@@ -195,7 +210,7 @@ Vector maximize_acquisition(const GaussianProcess& gp, const Acquisition& acquis
 
   // The best refined point that is not already observed; else the best unobserved candidate.
   const RowMatrix data = gp.inputs();
-  std::vector<int> ranking(static_cast<size_t>(starts));
+  std::vector<int> ranking(static_cast<size_t>(refinements));
   std::iota(ranking.begin(), ranking.end(), 0);
   std::sort(ranking.begin(), ranking.end(), [&](int a, int b) {
     return refined_scores[static_cast<size_t>(a)] > refined_scores[static_cast<size_t>(b)];

@@ -19,7 +19,7 @@ from scipy import stats
 Array = npt.NDArray[np.float64]
 
 MIN_POINTS = 8  # fewer values than this cannot pin down an exponent: the identity is used
-LAMBDA_BOUNDS = (-2.0, 4.0)
+LAMBDA_BOUNDS = (0.0, 2.0)
 
 
 class YeoJohnsonTransform:
