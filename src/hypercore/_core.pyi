@@ -191,7 +191,7 @@ def suggest(
     seed: int = 0,
     num_candidates: int = 0,
     num_local_candidates: int = 0,
-    num_starts: int = 4,
+    num_starts: int = 8,
     max_iterations: int = 50,
     max_exhaustive_levels: int = 32,
     threads: int = 0,

@@ -37,7 +37,7 @@ void register_optimizer(py::module_& m) {
   },
         py::arg("gp"), py::arg("acquisition") = "ei", py::arg("count") = 1, py::arg("pending") = py::none(),
         py::arg("epsilon") = 0.0, py::arg("beta") = 2.0, py::arg("fantasy") = "kriging_believer", py::arg("seed") = 0,
-        py::arg("num_candidates") = 0, py::arg("num_local_candidates") = 0, py::arg("num_starts") = 4,
+        py::arg("num_candidates") = 0, py::arg("num_local_candidates") = 0, py::arg("num_starts") = 8,
         py::arg("max_iterations") = 50, py::arg("max_exhaustive_levels") = 32, py::arg("threads") = 0,
         R"doc(
 Maximizes the acquisition ('pi' | 'ei' | 'ucb') over the unit cube and returns (points (count, d), scores [count]).

@@ -23,7 +23,7 @@ enum class Fantasy { KrigingBeliever, ConstantLiarMin, ConstantLiarMean, Constan
 struct AcquisitionOptimizerOptions {
   int num_candidates = 0;  ///< quasi-random candidates; 0: min(2048, 256 + 128 d), scaled by 1000 / n past 1000 points (at least 256)
   int num_local_candidates = 0;  ///< perturbations of the best observed points; 0: half of num_candidates
-  int num_starts = 4;            ///< best candidates refined
+  int num_starts = 8;            ///< best candidates refined
   int max_iterations = 50;       ///< L-BFGS iterations per start
   int max_exhaustive_levels = 32;
   int discrete_sweeps = 3;
