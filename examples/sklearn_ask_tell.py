@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import hyperengine
-from hyperengine import spec
 from sklearn.datasets import load_digits
 from sklearn.model_selection import cross_val_score
 from sklearn.svm import SVC
+
+import hyperengine
+from hyperengine import spec
 
 SPACE = {
     "C": 10 ** spec.uniform(-2, 3),
