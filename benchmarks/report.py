@@ -215,12 +215,14 @@ def plot_regret(quality: dict[str, dict[str, dict[str, Any]]], evaluations: int,
     for axis, name in zip(axes.flat, names, strict=False):
         for peer in PEERS:
             payload = quality.get(peer, {}).get(name)
-            curves = regret_curves(payload, evaluations) if payload else np.empty((0, 0))
-            if not len(curves):
+            if not payload:
                 continue
+            # a peer run with a smaller budget (the slow ones) is drawn as far as its runs go
+            length = min(evaluations, max(len(run["values"]) for run in payload["runs"].values()))
+            curves = regret_curves(payload, length)
             mean = curves.mean(axis=0)
             se = curves.std(axis=0, ddof=1) / math.sqrt(len(curves)) if len(curves) > 1 else np.zeros_like(mean)
-            steps = np.arange(1, evaluations + 1)
+            steps = np.arange(1, length + 1)
             axis.plot(steps, np.maximum(mean, 1e-6), color=colors[peer], label=peer, linewidth=1.2)
             axis.fill_between(steps, np.maximum(mean - se, 1e-6), np.maximum(mean + se, 1e-6),
                               color=colors[peer], alpha=0.15)
