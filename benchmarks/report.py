@@ -106,7 +106,7 @@ def latency_tables(latency: dict[str, dict[str, Any]]) -> list[str]:
                 if str(n) in payload["sizes"]:
                     cells.append(_seconds(payload["sizes"][str(n)][key]))
                 elif n in payload["skipped_sizes"]:
-                    cells.append(f"skipped (> {payload['limit_seconds']:.0f} s)")
+                    cells.append(f"skipped (> {payload['limit_seconds']:.0f} s, measured or projected)")
                 else:
                     cells.append("–")
             lines.append(f"| {peer} | " + " | ".join(cells) + " |")
