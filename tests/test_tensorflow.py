@@ -337,3 +337,16 @@ def test_seed_everything_makes_every_generator_repeat() -> None:
     assert draw() == first
     with pytest.raises(ValueError, match="seed must be an integer in \\[0, 2\\*\\*32\\)"):
         seed_everything(-1)
+
+
+def test_the_original_top_level_names_reach_the_binding() -> None:
+    """`hype.TensorflowRunner` and friends, as the original exposed them, resolve lazily to the binding."""
+    import hyperengine
+    import hyperengine.tensorflow as binding
+
+    assert hyperengine.TensorflowRunner is binding.TensorflowRunner
+    assert hyperengine.TensorflowSolver is binding.TensorflowSolver
+    assert hyperengine.KerasSolver is binding.KerasSolver
+    assert hyperengine.DataSet is not None and hyperengine.BaseSolver is not None
+    with pytest.raises(AttributeError, match="no attribute 'Tensorflow'"):
+        hyperengine.Tensorflow  # noqa: B018 (the access itself is the test)
