@@ -6,7 +6,6 @@ import logging
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -237,8 +236,3 @@ class BayesianStrategy(BaseStrategy):
                 maximizer = self._maximizer if utility.acquisition is not None else self._mc_maximizer
                 proposals.append(maximizer.propose(self._model, utility, remaining, known_pending, seed))
         return np.vstack(proposals)
-
-    def state_dict(self) -> dict[str, Any]:
-        """A JSON-friendly summary of what drives the next proposal."""
-        return {"iteration": self.iteration, "burn_in": self._burn_in, "issued": self._issued,
-                "log_params": self._model.gp.log_params.tolist() if self.iteration else None}
