@@ -13,15 +13,18 @@ class CorruptStateError(ValueError):
     """A saved state that cannot be read back: not JSON, another format or version, or inconsistent content."""
 
 
-def atomic_write_json(path: str | os.PathLike[str], payload: dict[str, Any]) -> None:
+def atomic_write_json(path: str | os.PathLike[str], payload: dict[str, Any], compact: bool = False) -> None:
     """Write `payload` to `path` so a reader never sees a half-written file: a temporary file in the same
-    folder, flushed to disk, then renamed over the target."""
+    folder, flushed to disk, then renamed over the target. `compact` drops the indentation (large arrays)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(payload, stream, allow_nan=False, indent=1)
+            if compact:
+                json.dump(payload, stream, allow_nan=False, separators=(",", ":"))
+            else:
+                json.dump(payload, stream, allow_nan=False, indent=1)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from hyperengine.curve.validation import CurveLike, as_curve, as_value
+from hyperengine.persistence import atomic_write_json
 
 FILE_FORMAT = "hyperengine.curves"
 FILE_VERSION = 1
@@ -58,20 +58,9 @@ class CurveStore:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write all curves to `path` atomically: a temporary file in the same folder, then a rename."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"format": FILE_FORMAT, "version": FILE_VERSION,
-                   "curves": [curve.tolist() for curve in self._curves], "values": list(self._values)}
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(payload, stream, separators=(",", ":"))
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        atomic_write_json(path, {"format": FILE_FORMAT, "version": FILE_VERSION,
+                                 "curves": [curve.tolist() for curve in self._curves],
+                                 "values": list(self._values)}, compact=True)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> CurveStore:
