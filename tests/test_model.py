@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import load_digits
 
+from helpers_training import RecordingTrial
 from hyperengine.model import (
     BaseRunner,
     BaseSolver,
@@ -64,20 +65,6 @@ class SoftmaxRunner(BaseRunner):
 
     def model_size(self) -> int:
         return self._shape[0] * self._shape[1] + self._shape[1]
-
-
-class RecordingTrial:
-    """A minimal trial: keeps what it was told and asks to stop after ``stop_after`` reports."""
-
-    def __init__(self, stop_after: int | None = None) -> None:
-        self.reports: list[tuple[float, int]] = []
-        self._stop_after = stop_after
-
-    def report(self, value: float, step: int) -> None:
-        self.reports.append((value, step))
-
-    def should_stop(self) -> bool:
-        return self._stop_after is not None and len(self.reports) >= self._stop_after
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
+from helpers_training import RecordingTrial
 from hyperengine.model import Data, DataSet
 
 pytestmark = pytest.mark.tensorflow
@@ -29,20 +30,6 @@ from hyperengine.tensorflow import (  # noqa: E402 (after the importorskip guard
 )
 
 v1 = tf.compat.v1
-
-
-class RecordingTrial:
-    """A minimal trial: keeps what it was told and asks to stop after ``stop_after`` reports."""
-
-    def __init__(self, stop_after: int | None = None) -> None:
-        self.reports: list[tuple[float, int]] = []
-        self._stop_after = stop_after
-
-    def report(self, value: float, step: int) -> None:
-        self.reports.append((value, step))
-
-    def should_stop(self) -> bool:
-        return self._stop_after is not None and len(self.reports) >= self._stop_after
 
 
 @pytest.fixture(scope="module")
