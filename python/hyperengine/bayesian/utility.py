@@ -52,36 +52,30 @@ class BaseUtility(ABC):
         return np.asarray(self._compiled().value(mean, sigma))
 
 
-class ProbabilityOfImprovement(BaseUtility):
+class _ImprovementUtility(BaseUtility):
+    """A compiled utility measuring improvement over best + epsilon (epsilon in the values' units)."""
+
+    def __init__(self, model: GaussianProcessModel, epsilon: float = 0.0) -> None:
+        super().__init__(model)
+        self._epsilon = _finite(f"{self.acquisition}_epsilon", epsilon)
+
+    def compute_values(self, batch: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        return self._compiled_values(batch)
+
+    def epsilon(self) -> float:
+        return self._epsilon
+
+
+class ProbabilityOfImprovement(_ImprovementUtility):
     """P(f(x) > best + epsilon) (Kushner 1964): exploitative."""
 
     acquisition = "pi"
 
-    def __init__(self, model: GaussianProcessModel, epsilon: float = 0.0) -> None:
-        super().__init__(model)
-        self._epsilon = _finite("pi_epsilon", epsilon)
 
-    def compute_values(self, batch: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        return self._compiled_values(batch)
-
-    def epsilon(self) -> float:
-        return self._epsilon
-
-
-class ExpectedImprovement(BaseUtility):
+class ExpectedImprovement(_ImprovementUtility):
     """E[max(f(x) - best - epsilon, 0)] (Mockus et al. 1978), optimized in log space."""
 
     acquisition = "ei"
-
-    def __init__(self, model: GaussianProcessModel, epsilon: float = 0.0) -> None:
-        super().__init__(model)
-        self._epsilon = _finite("ei_epsilon", epsilon)
-
-    def compute_values(self, batch: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        return self._compiled_values(batch)
-
-    def epsilon(self) -> float:
-        return self._epsilon
 
 
 class UpperConfidenceBound(BaseUtility):
