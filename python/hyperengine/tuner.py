@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from typing import Any, Protocol
 
+from hyperengine.study.progress import ProgressBar
+from hyperengine.study.signature import takes_trial
 from hyperengine.study.study import Study
 from hyperengine.study.trial import Trial, TrialState
 
@@ -35,7 +36,7 @@ class HyperTuner:
         self._time_budget: float | None = params.pop("time_budget", None)
         self._progress: bool = params.pop("progress", True)
         self._solver_generator = solver_generator
-        self._pass_trial = _takes_two_arguments(solver_generator)
+        self._pass_trial = takes_trial(solver_generator, through_varargs=False)
         self._study = Study(hyper_params_spec, direction="maximize", strategy=params.pop("strategy", "bayesian"),
                             **params)
 
@@ -48,8 +49,6 @@ class HyperTuner:
         log.info("Start hyper tuner")
         started = time.monotonic()
         count = 0
-        from hyperengine.study.progress import ProgressBar
-
         with ProgressBar(self._max_points, self._time_budget, enabled=self._progress) as progress:
             while self._max_points is None or count < self._max_points:
                 if self._time_budget is not None and time.monotonic() - started >= self._time_budget:
@@ -86,15 +85,3 @@ class HyperTuner:
         if top:
             lines = "\n".join(f"  {t.value:.6f} <- {t.params}" for t in top)
             log.info("Top %d of %d trials:\n%s", len(top), len(self._study.trials), lines)
-
-
-def _takes_two_arguments(func: Any) -> bool:
-    """True when func needs a second positional argument, or names its second one `trial`; an optional second
-    parameter (a solver class's `Solver(params, verbose=False)`) is left to its default."""
-    try:
-        parameters = [p for p in inspect.signature(func).parameters.values()
-                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    except (TypeError, ValueError):
-        return False
-    return len(parameters) >= 2 and (parameters[1].default is inspect.Parameter.empty
-                                     or parameters[1].name == "trial")

@@ -11,7 +11,6 @@ Values are turned into "larger is better" before they reach the strategy, so eve
 from __future__ import annotations
 
 import copy
-import inspect
 import logging
 import math
 import os
@@ -33,6 +32,7 @@ from hyperengine.curve.base import CurvePredictor
 from hyperengine.persistence import CorruptStateError
 from hyperengine.spec.parsed import ParsedSpec
 from hyperengine.study.progress import ProgressBar
+from hyperengine.study.signature import takes_trial
 from hyperengine.study.storage import JsonStudyStorage
 from hyperengine.study.trial import Trial, TrialPruned, TrialState
 
@@ -327,17 +327,8 @@ def _as_number(value: Any) -> float | None:
 
 
 def _objective_caller(func: Objective) -> Callable[[Trial], Any]:
-    """func(params) or func(params, trial): the trial is passed when func requires a second positional argument,
-    names it `trial`, or takes *args; an optional second parameter keeps its default."""
-    try:
-        parameters = [p for p in inspect.signature(func).parameters.values()
-                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
-    except (TypeError, ValueError):
-        parameters = []
-    takes_trial = len(parameters) >= 2 and (parameters[1].kind is parameters[1].VAR_POSITIONAL
-                                             or parameters[1].default is inspect.Parameter.empty
-                                             or parameters[1].name == "trial")
-    if takes_trial or (parameters and parameters[0].kind is parameters[0].VAR_POSITIONAL):
+    """func(params) or func(params, trial) (see takes_trial; *args takes the trial too)."""
+    if takes_trial(func, through_varargs=True):
         return lambda trial: func(trial.params, trial)
     return lambda trial: func(trial.params)
 
