@@ -112,4 +112,10 @@ double Acquisition::score(double mu, double sigma, double* dmu, double* dsigma) 
   return 0.0;
 }
 
+double Acquisition::score_bound(double mu, double sigma_max) const {
+  if (kind_ == AcquisitionKind::ProbabilityOfImprovement && mu >= threshold_) return 0.0;
+  double dmu, dsigma;
+  return score(mu, sigma_max, &dmu, &dsigma);
+}
+
 }  // namespace hypercore

@@ -385,6 +385,34 @@ void GaussianProcess::predict(const ConstRowMatrixRef& Xq, VectorRef mean, Vecto
   });
 }
 
+void GaussianProcess::predict_variance_bound(const ConstRowMatrixRef& Xq, VectorRef mean, VectorRef variance_bound,
+                                             int threads) const {
+  const Eigen::Index m = Xq.rows();
+  require(Xq.cols() == dim(), "X", "expected " + std::to_string(dim()) + " columns, got " + std::to_string(Xq.cols()));
+  require(mean.size() == m && variance_bound.size() == m, "mean", "expected " + std::to_string(m) + " values");
+  require(Xq.allFinite(), "X", "contains NaN or inf");
+  const double s2 = kernel_->signal_variance();
+  const int n = n_;
+  Vector inverse_diagonal(n);
+  for (int i = 0; i < n; ++i) inverse_diagonal[i] = 1.0 / diagonal(i);
+  parallel_blocks(m, resolve_threads(threads), 64, [&](long begin, long end) {
+    const long count = end - begin;
+    RowMatrix canonical = Xq.middleRows(begin, count);
+    for (long i = 0; i < count; ++i) space().canonicalize(canonical.row(i).data());
+    if (n == 0) {
+      mean.segment(begin, count).setZero();
+      variance_bound.segment(begin, count).setConstant(s2);
+      return;
+    }
+    Matrix Ks(n, count);
+    kernel_->cross(X_.topRows(n), canonical, Ks);
+    mean.segment(begin, count) = Ks.transpose() * alpha_;
+    const Eigen::ArrayXd explained =
+        (Ks.array().square().colwise() * inverse_diagonal.array()).colwise().maxCoeff().transpose();
+    variance_bound.segment(begin, count) = (s2 - explained).max(1e-15 * s2);
+  });
+}
+
 void GaussianProcess::predict_with_gradient(const double* x, double& mean, double& variance, double* dmean,
                                             double* dvariance) const {
   const int d = dim();

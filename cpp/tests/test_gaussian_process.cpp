@@ -139,6 +139,37 @@ TEST(posterior_equals_the_dense_reference) {
   }
 }
 
+TEST(variance_bound_is_the_one_point_posterior_and_bounds_the_variance) {
+  const Space space = mixed_space();
+  const RowMatrix X = uniform_points(60, 3, 13);
+  const Vector y = objective_values(X);
+  const RowMatrix Xq = uniform_points(200, 3, 14);
+  const GaussianProcess gp = filled_gp(space, "matern52", theta_for(3, 0.3, 1.1, 1e-3), X, y);
+  const Posterior exact = predict(gp, Xq, true);
+  Vector mean(Xq.rows()), bound(Xq.rows());
+  gp.predict_variance_bound(Xq, mean, bound, 2);
+  const double noise_diagonal = gp.kernel().signal_variance() + gp.noise_variance() + gp.jitter();
+  for (Eigen::Index q = 0; q < Xq.rows(); ++q) {
+    CHECK_NEAR(mean[q], exact.mean[q], 1e-10);
+    CHECK(bound[q] >= exact.variance[q] - 1e-12);
+    // the dense one-point reference: the largest s2 - k_i^2 / K_ii reduction over the observations
+    Vector x = Xq.row(q).transpose();
+    space.canonicalize(x.data());
+    double best = gp.kernel().signal_variance();
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+      const double k = gp.kernel()(gp.inputs().row(i).data(), x.data());
+      best = std::min(best, gp.kernel().signal_variance() - k * k / noise_diagonal);
+    }
+    CHECK_NEAR(bound[q], best, 1e-12);
+  }
+  // with one observation the bound is the posterior variance itself
+  const GaussianProcess single = filled_gp(space, "matern52", theta_for(3, 0.3, 1.1, 1e-3), X.topRows(1),
+                                           y.head(1));
+  const Posterior one = predict(single, Xq, true);
+  single.predict_variance_bound(Xq, mean, bound, 1);
+  for (Eigen::Index q = 0; q < Xq.rows(); ++q) CHECK_NEAR(bound[q], one.variance[q], 1e-12);
+}
+
 TEST(prediction_is_identical_for_any_thread_count) {
   const Space space(2);
   const RowMatrix X = uniform_points(50, 2, 21);

@@ -116,6 +116,36 @@ TEST(maximize_acquisition_finds_the_maximum_of_the_surface) {
   }
 }
 
+TEST(screened_scores_keep_the_exact_best_candidates) {
+  // Screening returns exact scores for the best `keep` candidates of an exhaustive scoring, and an upper bound
+  // (never below the exact score) for every other candidate.
+  const Space space(4);
+  const GaussianProcess gp = fitted_gp(space, 150, 17);
+  Random random(5);
+  const RowMatrix points = quasi_random_points(1000, 4, random);
+  for (AcquisitionKind kind : {AcquisitionKind::ExpectedImprovement, AcquisitionKind::ProbabilityOfImprovement,
+                               AcquisitionKind::UpperConfidenceBound}) {
+    const Acquisition acquisition(kind, threshold_of(gp), 2.0);
+    Vector exact(points.rows());
+    acquisition_scores(gp, acquisition, points, exact, 2);
+    const int keep = 8;
+    const Vector screened = screened_scores(gp, acquisition, points, keep, 2);
+    std::vector<Eigen::Index> order(static_cast<size_t>(points.rows()));
+    for (Eigen::Index i = 0; i < points.rows(); ++i) order[static_cast<size_t>(i)] = i;
+    std::sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) { return exact[a] > exact[b]; });
+    for (int k = 0; k < keep; ++k) {
+      const Eigen::Index best = order[static_cast<size_t>(k)];
+      CHECK_NEAR(screened[best], exact[best], 1e-12);
+    }
+    int bounded = 0;
+    for (Eigen::Index i = 0; i < points.rows(); ++i) {
+      CHECK(screened[i] >= exact[i] - 1e-9);
+      if (screened[i] > exact[i] + 1e-9) ++bounded;
+    }
+    CHECK(bounded > 0);  // some candidates were only bounded, or screening saved nothing
+  }
+}
+
 TEST(the_same_seed_gives_the_same_suggestion_for_any_thread_count) {
   const Space space(3);
   const GaussianProcess gp = fitted_gp(space, 30, 9);

@@ -34,6 +34,9 @@ class Acquisition {
   double value(double mu, double sigma) const;
   /// The score maximized by the optimizer (log PI, log EI, UCB) with d/dmu and d/dsigma.
   double score(double mu, double sigma, double* dmu, double* dsigma) const;
+  /// The largest score at mean mu over every sigma in (0, sigma_max]: EI and UCB grow with sigma; PI does
+  /// below the threshold and is highest at sigma -> 0 (log PI -> 0) above it.
+  double score_bound(double mu, double sigma_max) const;
 
  private:
   AcquisitionKind kind_;
