@@ -370,7 +370,7 @@ def test_burn_in_batches_walk_through_the_design() -> None:
 
 
 def test_default_burn_in_grows_with_the_dimension() -> None:
-    assert [BayesianStrategy(sampler_of(d)).burn_in for d in (1, 2, 3, 5, 8)] == [4, 4, 6, 10, 10]
+    assert [BayesianStrategy(sampler_of(d)).burn_in for d in (1, 2, 3, 5, 8)] == [7, 8, 9, 10, 10]
 
 
 def test_burn_in_zero_starts_from_the_sampler() -> None:

@@ -122,7 +122,7 @@ class BayesianStrategy(BaseStrategy):
 
     Parameters (the original's, plus what the core adds):
       utility_gen: 'ei' (default, log-EI), 'pi', 'ucb', 'rand', or a callable(model, **kw) -> BaseUtility.
-      burn_in: design points before the GP (default: 2d, within [4, 10]).
+      burn_in: design points before the GP (default: d + 6, at most 10).
       mu_prior_gen: the GP's prior mean: 'mean' | 'max' | callable(values) -> float.
       kernel_gen: 'matern52' (default) | 'rbf' | callable() -> BaseKernel; rbf_gamma: the RBF's initial gamma.
       noise_sigma: a fixed observation noise (standardized units); None fits it.
