@@ -8,7 +8,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 import pytest
-from scipy import stats
+from scipy import linalg, stats
 from scipy.stats import norm
 
 from hyperengine.bayesian import (
@@ -203,6 +203,15 @@ def test_mu_prior_gen_sets_the_gp_prior_mean() -> None:
             strategy.add_point(point, value)
         assert strategy.model.gp.prior_mean == prior
         assert strategy.model.gp.y_offset == pytest.approx(offset)
+    # 'fitted' (the default): the generalized-least-squares constant (1' K^-1 y) / (1' K^-1 1)
+    fitted = BayesianStrategy(sampler_of(1), seed=0, output_transform=None)
+    for point, value in zip(points, values, strict=True):
+        fitted.add_point(point, value)
+    factor = fitted.model.gp.cholesky_factor()
+    ones = linalg.solve_triangular(factor, np.ones(5), lower=True)
+    whitened = linalg.solve_triangular(factor, np.asarray(values), lower=True)
+    assert fitted.model.gp.prior_mean == "fitted"
+    assert fitted.model.gp.y_offset == pytest.approx(ones @ whitened / (ones @ ones))
     seen: list[npt.NDArray[np.float64]] = []
 
     def prior_gen(observed: npt.NDArray[np.float64]) -> float:

@@ -64,6 +64,17 @@ struct ExponentialVariancePrior {
 };
 constexpr ExponentialVariancePrior kNoisePrior{30.0};
 
+// The constant c maximizing the likelihood of y ~ N(c 1, K), given the lower triangular view of L, L L^T = K:
+// (1^T K^-1 y) / (1^T K^-1 1).
+template <typename LowerView>
+double generalized_least_squares_mean(const LowerView& L, const Eigen::Ref<const Vector>& y) {
+  Vector ones = Vector::Ones(y.size());
+  Vector whitened = y;
+  L.solveInPlace(ones);
+  L.solveInPlace(whitened);
+  return ones.dot(whitened) / ones.squaredNorm();
+}
+
 // Cholesky of K + jitter I with the jitter grown until the factor is valid; returns the jitter used.
 double factorize_with_jitter(Matrix& K, Eigen::LLT<Matrix>& llt, double scale, double start_jitter) {
   if (!std::isfinite(scale) || !(scale > 0.0)) {
@@ -319,6 +330,9 @@ void GaussianProcess::update_weights() {
     case PriorMean::Zero:
       y_offset_ = 0.0;
       break;
+    case PriorMean::Fitted:
+      y_offset_ = generalized_least_squares_mean(L_.topLeftCorner(n, n).triangularView<Eigen::Lower>(), y);
+      break;
   }
   // Extra noise is given in raw units: when the scale has drifted by more than 10% since it was
   // standardized, restandardize it and refactorize, so a point's noise keeps its meaning as data arrive.
@@ -466,9 +480,14 @@ double GaussianProcess::fit_objective(const GaussianProcess& model, const RowMat
   for (int i = 0; i < n; ++i) K(i, i) += noise + extra[i];
   Eigen::LLT<Matrix> llt;
   factorize_with_jitter(K, llt, kernel->signal_variance() + noise, 0.0);
-  const Vector alpha = llt.solve(ys);
+  // A fitted mean is profiled out: the likelihood at its optimum for this theta. Its gradient is the partial
+  // gradient at that constant (the derivative in the constant is zero there), so the formula below holds.
+  const Vector centred = model.prior_mean_ == PriorMean::Fitted
+                             ? (ys.array() - generalized_least_squares_mean(llt.matrixL(), ys)).matrix()
+                             : ys;
+  const Vector alpha = llt.solve(centred);
   const double log_det = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
-  const double value = -0.5 * ys.dot(alpha) - 0.5 * log_det - 0.5 * n * kLog2Pi;
+  const double value = -0.5 * centred.dot(alpha) - 0.5 * log_det - 0.5 * n * kLog2Pi;
   if (gradient) {
     // d lml / d theta_j = 0.5 tr((alpha alpha^T - K^-1) dK/dtheta_j)   (R&W eq. 5.9)
     Matrix W = llt.solve(Matrix::Identity(n, n));

@@ -276,6 +276,43 @@ TEST(log_marginal_likelihood_equals_the_dense_formula) {
   CHECK_NEAR(gp.log_marginal_likelihood(theta, nullptr), expected, 1e-9);
 }
 
+TEST(fitted_prior_mean_is_the_generalized_least_squares_constant) {
+  // y_offset = (1^T K^-1 y) / (1^T K^-1 1) with the dense K, the posterior follows it, and the likelihood is the
+  // one maximized over the constant: with its analytic gradient in theta matching central differences.
+  const Space space = mixed_space();
+  RowMatrix X = uniform_points(40, 3, 81);
+  X.bottomRows(15) = X.topRows(1).replicate(15, 1) + 0.01 * uniform_points(15, 3, 82);  // a cluster
+  const Vector y = objective_values(X);
+  const Vector theta = theta_for(3, 0.4, 1.2, 1e-3);
+  GaussianProcess gp(make_kernel("matern52", space), 1e-3, false, PriorMean::Fitted);
+  gp.set_log_params(theta);
+  for (Eigen::Index i = 0; i < X.rows(); ++i) gp.add(X.row(i).data(), y[i]);
+  const Matrix K = dense_kernel_matrix(gp) * gp.y_scale() * gp.y_scale();  // raw units
+  const Eigen::LDLT<Matrix> ldlt(K);
+  const Vector ones = Vector::Ones(X.rows());
+  const double expected = ones.dot(ldlt.solve(y)) / ones.dot(ldlt.solve(ones));
+  CHECK_NEAR(gp.y_offset(), expected, 1e-9);
+  CHECK(std::abs(gp.y_offset() - y.mean()) > 1e-3);  // the cluster counts like one point, unlike in the mean
+
+  const Vector ys = gp.standardized_targets();
+  const Matrix Ks = dense_kernel_matrix(gp);
+  const Eigen::LDLT<Matrix> standardized(Ks);
+  const double log_det = standardized.vectorD().array().log().sum();
+  const double lml = -0.5 * ys.dot(standardized.solve(ys)) - 0.5 * log_det - 0.5 * X.rows() * kLog2Pi;
+  CHECK_NEAR(gp.log_marginal_likelihood(theta, nullptr), lml, 1e-9);
+  for (double shift : {-0.3, 0.3}) {  // any other constant is less likely
+    const Vector shifted = (ys.array() + shift).matrix();
+    CHECK(-0.5 * shifted.dot(standardized.solve(shifted)) - 0.5 * log_det - 0.5 * X.rows() * kLog2Pi < lml);
+  }
+  Vector other(5);
+  other << std::log(0.3), std::log(0.8), std::log(1.4), std::log(1.5), std::log(2e-3);
+  Vector gradient;
+  gp.log_marginal_likelihood(other, &gradient);
+  const Vector numeric = check::central_difference(
+      [&](const Vector& t) { return gp.log_marginal_likelihood(t, nullptr); }, other, 1e-5);
+  for (int j = 0; j < 5; ++j) CHECK_NEAR(gradient[j], numeric[j], 1e-6);
+}
+
 TEST(log_marginal_likelihood_gradient_matches_central_differences) {
   const Space space = mixed_space();
   const RowMatrix X = uniform_points(30, 3, 71);

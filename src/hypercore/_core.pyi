@@ -78,7 +78,7 @@ class GaussianProcess:
         kernel: str = "matern52",
         noise_variance: float = 0.0001,
         fixed_noise: bool = False,
-        prior_mean: str = "mean",
+        prior_mean: str = "mean",  # "mean" | "max" | "zero" | "fitted"
     ) -> None: ...
     @property
     def dim(self) -> int: ...

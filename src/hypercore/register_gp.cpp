@@ -15,7 +15,8 @@ PriorMean prior_mean_from_name(const std::string& name) {
   if (name == "mean") return PriorMean::Mean;
   if (name == "max") return PriorMean::Max;
   if (name == "zero") return PriorMean::Zero;
-  throw std::invalid_argument("prior_mean: unknown prior mean '" + name + "', expected 'mean', 'max' or 'zero'");
+  if (name == "fitted") return PriorMean::Fitted;
+  throw std::invalid_argument("prior_mean: unknown prior mean '" + name + "', expected 'mean', 'max', 'zero' or 'fitted'");
 }
 
 FitOptions fit_options(int restarts, int max_iterations, int max_points, std::uint64_t seed, int threads) {
@@ -34,6 +35,8 @@ std::string prior_mean_name(PriorMean prior_mean) {
       return "max";
     case PriorMean::Zero:
       return "zero";
+    case PriorMean::Fitted:
+      return "fitted";
     default:
       return "mean";
   }

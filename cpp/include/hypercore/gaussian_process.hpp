@@ -2,7 +2,7 @@
 //
 // Notation (shapes in brackets; n points of dimension d):
 //   X [n, d]   canonical inputs (see space.hpp);      y [n]  observations as given (raw units)
-//   m, s       the standardization: ys = (y - m) / s, m the mean (or max) of y, s its standard deviation
+//   m, s       the standardization: ys = (y - m) / s, m the prior mean (see PriorMean), s the std of y
 //   K [n, n]   k(X, X) + (sigma_n^2 + jitter) I + diag(extra noise);  L [n, n] lower, L L^T = K
 //   alpha [n]  K^-1 ys;  theta [d + 2]: the kernel's log parameters, then log sigma_n^2 (standardized units)
 //
@@ -22,8 +22,12 @@
 namespace hypercore {
 
 /// Which constant the GP's prior mean takes: the mean of the observations, their maximum (optimistic, so
-/// unexplored regions look promising; the original's mu_prior_gen='max'), or zero (the caller shifts y itself).
-enum class PriorMean { Mean, Max, Zero };
+/// unexplored regions look promising; the original's mu_prior_gen='max'), zero (the caller shifts y itself),
+/// or fitted: the generalized-least-squares constant (1^T K^-1 y) / (1^T K^-1 1), the constant that maximizes
+/// the marginal likelihood (profiled out of it in fit()). It weighs a cluster of correlated points like one
+/// point, so the points an optimizer piles up around its best region do not drag the prior of the unexplored
+/// space up to their level (BoTorch likewise learns its constant mean).
+enum class PriorMean { Mean, Max, Zero, Fitted };
 
 struct FitOptions {
   int restarts = 2;         ///< random starts drawn from the prior, besides the warm start at the current theta

@@ -36,13 +36,13 @@ class GaussianProcessModel:
     """A GP over the unit cube, observations in raw units (to be maximized)."""
 
     def __init__(self, dimensions: Sequence[Dimension] | int, kernel: BaseKernel,
-                 noise_sigma: float | None = None, prior_mean: PriorMeanGen = "mean",
+                 noise_sigma: float | None = None, prior_mean: PriorMeanGen = "fitted",
                  encode: Encoder | None = None, refit_every: int = 0, seed: int = 0,
                  output_transform: str | None = "yeo-johnson") -> None:
         if noise_sigma is not None and not (np.isfinite(noise_sigma) and noise_sigma > 0):
             raise ValueError(f"noise_sigma must be a positive number, got {noise_sigma!r}")
-        if not (callable(prior_mean) or prior_mean in ("mean", "max")):
-            raise ValueError(f"mu_prior_gen must be 'mean', 'max' or a callable, got {prior_mean!r}")
+        if not (callable(prior_mean) or prior_mean in ("mean", "max", "fitted")):
+            raise ValueError(f"mu_prior_gen must be 'mean', 'max', 'fitted' or a callable, got {prior_mean!r}")
         if output_transform not in ("yeo-johnson", None):
             raise ValueError(f"output_transform must be 'yeo-johnson' or None, got {output_transform!r}")
         self._space = compiled_space(dimensions)

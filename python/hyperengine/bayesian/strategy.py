@@ -123,7 +123,8 @@ class BayesianStrategy(BaseStrategy):
     Parameters (the original's, plus what the core adds):
       utility_gen: 'ei' (default, log-EI), 'pi', 'ucb', 'rand', or a callable(model, **kw) -> BaseUtility.
       burn_in: design points before the GP (default: d + 6, at most 10).
-      mu_prior_gen: the GP's prior mean: 'mean' | 'max' | callable(values) -> float.
+      mu_prior_gen: the GP's prior mean: 'fitted' (default: the constant of highest likelihood, which counts a
+        cluster of nearby points once) | 'mean' | 'max' | callable(values) -> float.
       kernel_gen: 'matern52' (default) | 'rbf' | callable() -> BaseKernel; rbf_gamma: the RBF's initial gamma.
       noise_sigma: a fixed observation noise (standardized units); None fits it.
       ucb_delta, pi_epsilon, ei_epsilon: the utilities' parameters (epsilons in the values' units).
@@ -139,7 +140,7 @@ class BayesianStrategy(BaseStrategy):
     """
 
     def __init__(self, sampler: DefaultSampler, utility_gen: UtilityGen = "ei", burn_in: int | None = None,
-                 mu_prior_gen: PriorMeanGen = "mean", kernel_gen: KernelGen = "matern52",
+                 mu_prior_gen: PriorMeanGen = "fitted", kernel_gen: KernelGen = "matern52",
                  maximizer_gen: str = "core", noise_sigma: float | None = None,
                  fantasy: str = "kriging_believer", dimensions: Sequence[Dimension] | None = None,
                  encode: Encoder | None = None, seed: int | None = None, refit_every: int = 0,
