@@ -45,10 +45,22 @@ void Kernel::profile_in_place(Eigen::Ref<Eigen::ArrayXXd> r2) const {
 }
 
 void Kernel::cross(const ConstRowMatrixRef& A, const ConstRowMatrixRef& B, Eigen::Ref<Matrix> out) const {
-  // Distances first (a tight loop with no virtual call), then the profile over the whole block at once.
-  for (Eigen::Index j = 0; j < B.rows(); ++j) {
-    const double* b = B.row(j).data();
-    for (Eigen::Index i = 0; i < A.rows(); ++i) out(i, j) = scaled_sqdist(A.row(i).data(), b);
+  // Distances first, one coordinate at a time down contiguous columns (vectorized), then the profile over the
+  // whole block at once. The sum runs over coordinates in the same order as scaled_sqdist, so it is the same.
+  out.setZero();
+  Eigen::ArrayXd column(A.rows());
+  for (int j = 0; j < dim(); ++j) {
+    column = A.col(j).array();
+    const double weight = inverse_sq_length_[j];
+    const bool categorical = space_[j].kind == DimensionKind::Categorical;
+    for (Eigen::Index c = 0; c < B.rows(); ++c) {
+      const double b = B(c, j);
+      if (categorical) {
+        out.col(c).array() += (column != b).cast<double>() * weight;
+      } else {
+        out.col(c).array() += (column - b).square() * weight;
+      }
+    }
   }
   profile_in_place(out.array());
   out *= signal_variance_;
