@@ -145,7 +145,7 @@ class GaussianProcess:
         self,
         restarts: int = 2,
         max_iterations: int = 60,
-        max_points: int = 300,
+        max_points: int = 200,
         seed: int = 0,
         threads: int = 0,
     ) -> _FitResult:
@@ -157,7 +157,7 @@ class GaussianProcess:
         lml_drop: float = 0.25,
         restarts: int = 2,
         max_iterations: int = 60,
-        max_points: int = 300,
+        max_points: int = 200,
         seed: int = 0,
         threads: int = 0,
     ) -> bool:

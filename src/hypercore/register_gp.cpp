@@ -168,7 +168,7 @@ log marginal likelihood plus a log prior.
         out["log_likelihood"] = result.log_likelihood;
         out["evaluations"] = result.evaluations;
         return out;
-      }, py::arg("restarts") = 2, py::arg("max_iterations") = 60, py::arg("max_points") = 300, py::arg("seed") = 0,
+      }, py::arg("restarts") = 2, py::arg("max_iterations") = 60, py::arg("max_points") = 200, py::arg("seed") = 0,
          py::arg("threads") = 0, "Fits theta by maximizing log marginal likelihood + log prior; O(m^3) per step.")
       .def("should_refit", [](const GaussianProcess& gp, int every, double lml_drop) {
         return gp.should_refit(RefitPolicy{every, lml_drop});
@@ -179,7 +179,7 @@ log marginal likelihood plus a log prior.
         return gp.maybe_refit(RefitPolicy{every, lml_drop},
                               fit_options(restarts, max_iterations, max_points, seed, threads));
       }, py::arg("every") = 0, py::arg("lml_drop") = 0.25, py::arg("restarts") = 2, py::arg("max_iterations") = 60,
-         py::arg("max_points") = 300, py::arg("seed") = 0, py::arg("threads") = 0,
+         py::arg("max_points") = 200, py::arg("seed") = 0, py::arg("threads") = 0,
          "Fits when the refit policy says so (every k points, or when the likelihood per point degrades).")
       .def("truncate", &GaussianProcess::truncate, py::arg("n"), "Drops every point after the first n.")
       .def("copy", [](const GaussianProcess& gp) { return GaussianProcess(gp); })
