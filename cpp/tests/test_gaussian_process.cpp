@@ -111,6 +111,22 @@ Posterior predict(const GaussianProcess& gp, const RowMatrix& Xq, bool standardi
 
 double max_abs_difference(const Matrix& a, const Matrix& b) { return (a - b).cwiseAbs().maxCoeff(); }
 
+// The Gaussian log density of ys under N(0, K), K given by its LDLT: the dense reference of the likelihood.
+double dense_log_likelihood(const Eigen::LDLT<Matrix>& K, const Vector& ys) {
+  return -0.5 * ys.dot(K.solve(ys)) - 0.5 * K.vectorD().array().log().sum() - 0.5 * ys.size() * kLog2Pi;
+}
+
+// The analytic gradient of the log marginal likelihood at a fixed theta against central differences.
+void check_likelihood_gradient(const GaussianProcess& gp) {
+  Vector theta(5);
+  theta << std::log(0.3), std::log(0.8), std::log(1.4), std::log(1.5), std::log(2e-3);
+  Vector gradient;
+  gp.log_marginal_likelihood(theta, &gradient);
+  const Vector numeric = check::central_difference(
+      [&](const Vector& t) { return gp.log_marginal_likelihood(t, nullptr); }, theta, 1e-5);
+  for (int j = 0; j < 5; ++j) CHECK_NEAR(gradient[j], numeric[j], 1e-6);
+}
+
 }  // namespace
 
 TEST(posterior_equals_the_dense_reference) {
@@ -269,9 +285,7 @@ TEST(log_marginal_likelihood_equals_the_dense_formula) {
   const GaussianProcess gp = filled_gp(space, "rbf", theta, X, objective_values(X));
   const Matrix K = dense_kernel_matrix(gp);
   const Vector ys = gp.standardized_targets();
-  const Eigen::LDLT<Matrix> ldlt(K);
-  const double log_det = ldlt.vectorD().array().log().sum();
-  const double expected = -0.5 * ys.dot(ldlt.solve(ys)) - 0.5 * log_det - 0.5 * 30 * kLog2Pi;
+  const double expected = dense_log_likelihood(Eigen::LDLT<Matrix>(K), ys);
   CHECK_NEAR(gp.log_marginal_likelihood(), expected, 1e-9);
   CHECK_NEAR(gp.log_marginal_likelihood(theta, nullptr), expected, 1e-9);
 }
@@ -295,22 +309,13 @@ TEST(fitted_prior_mean_is_the_generalized_least_squares_constant) {
   CHECK(std::abs(gp.y_offset() - y.mean()) > 1e-3);  // the cluster counts like one point, unlike in the mean
 
   const Vector ys = gp.standardized_targets();
-  const Matrix Ks = dense_kernel_matrix(gp);
-  const Eigen::LDLT<Matrix> standardized(Ks);
-  const double log_det = standardized.vectorD().array().log().sum();
-  const double lml = -0.5 * ys.dot(standardized.solve(ys)) - 0.5 * log_det - 0.5 * X.rows() * kLog2Pi;
+  const Eigen::LDLT<Matrix> standardized(dense_kernel_matrix(gp));
+  const double lml = dense_log_likelihood(standardized, ys);
   CHECK_NEAR(gp.log_marginal_likelihood(theta, nullptr), lml, 1e-9);
   for (double shift : {-0.3, 0.3}) {  // any other constant is less likely
-    const Vector shifted = (ys.array() + shift).matrix();
-    CHECK(-0.5 * shifted.dot(standardized.solve(shifted)) - 0.5 * log_det - 0.5 * X.rows() * kLog2Pi < lml);
+    CHECK(dense_log_likelihood(standardized, (ys.array() + shift).matrix()) < lml);
   }
-  Vector other(5);
-  other << std::log(0.3), std::log(0.8), std::log(1.4), std::log(1.5), std::log(2e-3);
-  Vector gradient;
-  gp.log_marginal_likelihood(other, &gradient);
-  const Vector numeric = check::central_difference(
-      [&](const Vector& t) { return gp.log_marginal_likelihood(t, nullptr); }, other, 1e-5);
-  for (int j = 0; j < 5; ++j) CHECK_NEAR(gradient[j], numeric[j], 1e-6);
+  check_likelihood_gradient(gp);
 }
 
 TEST(log_marginal_likelihood_gradient_matches_central_differences) {
@@ -319,14 +324,10 @@ TEST(log_marginal_likelihood_gradient_matches_central_differences) {
   const Vector y = objective_values(X);
   for (const char* kernel : {"rbf", "matern52"}) {
     const GaussianProcess gp = filled_gp(space, kernel, theta_for(3, 0.5, 1.0, 1e-3), X, y);
+    check_likelihood_gradient(gp);
+
     Vector theta(5);
     theta << std::log(0.3), std::log(0.8), std::log(1.4), std::log(1.5), std::log(2e-3);
-    Vector gradient;
-    gp.log_marginal_likelihood(theta, &gradient);
-    const Vector numeric = check::central_difference(
-        [&](const Vector& t) { return gp.log_marginal_likelihood(t, nullptr); }, theta, 1e-5);
-    for (int j = 0; j < 5; ++j) CHECK_NEAR(gradient[j], numeric[j], 1e-6);
-
     Vector prior_gradient;
     gp.log_prior(theta, &prior_gradient);
     const Vector numeric_prior =
