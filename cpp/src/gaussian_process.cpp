@@ -370,28 +370,37 @@ void GaussianProcess::truncate(int n) {
   update_weights();
 }
 
-void GaussianProcess::predict(const ConstRowMatrixRef& Xq, VectorRef mean, VectorRef variance, bool standardized,
-                              int threads) const {
+template <typename Block>
+void GaussianProcess::for_each_query_block(const ConstRowMatrixRef& Xq, VectorRef first, VectorRef second,
+                                           int threads, const Block& block) const {
   const Eigen::Index m = Xq.rows();
   require(Xq.cols() == dim(), "X", "expected " + std::to_string(dim()) + " columns, got " + std::to_string(Xq.cols()));
-  require(mean.size() == m, "mean", "expected " + std::to_string(m) + " values");
-  require(variance.size() == m, "variance", "expected " + std::to_string(m) + " values");
+  require(first.size() == m, "mean", "expected " + std::to_string(m) + " values");
+  require(second.size() == m, "variance", "expected " + std::to_string(m) + " values");
   require(Xq.allFinite(), "X", "contains NaN or inf");
-  const double s2 = kernel_->signal_variance();
-  const double out_scale = standardized ? 1.0 : y_scale_;
-  const double out_offset = standardized ? 0.0 : y_offset_;
   const int n = n_;
   parallel_blocks(m, resolve_threads(threads), 64, [&](long begin, long end) {
     const long count = end - begin;
     RowMatrix canonical = Xq.middleRows(begin, count);
     for (long i = 0; i < count; ++i) space().canonicalize(canonical.row(i).data());
+    Matrix Ks(n, count);
+    if (n > 0) kernel_->cross(X_.topRows(n), canonical, Ks);
+    block(begin, count, Ks);
+  });
+}
+
+void GaussianProcess::predict(const ConstRowMatrixRef& Xq, VectorRef mean, VectorRef variance, bool standardized,
+                              int threads) const {
+  const double s2 = kernel_->signal_variance();
+  const double out_scale = standardized ? 1.0 : y_scale_;
+  const double out_offset = standardized ? 0.0 : y_offset_;
+  const int n = n_;
+  for_each_query_block(Xq, mean, variance, threads, [&](long begin, long count, Matrix& Ks) {
     if (n == 0) {
       mean.segment(begin, count).setConstant(out_offset);
       variance.segment(begin, count).setConstant(s2 * out_scale * out_scale);
       return;
     }
-    Matrix Ks(n, count);
-    kernel_->cross(X_.topRows(n), canonical, Ks);
     mean.segment(begin, count) = (Ks.transpose() * alpha_).array() * out_scale + out_offset;
     L_.topLeftCorner(n, n).triangularView<Eigen::Lower>().solveInPlace(Ks);
     const Eigen::ArrayXd latent = (s2 - Ks.colwise().squaredNorm().array().transpose()).max(1e-15 * s2);
@@ -401,25 +410,15 @@ void GaussianProcess::predict(const ConstRowMatrixRef& Xq, VectorRef mean, Vecto
 
 void GaussianProcess::predict_variance_bound(const ConstRowMatrixRef& Xq, VectorRef mean, VectorRef variance_bound,
                                              int threads) const {
-  const Eigen::Index m = Xq.rows();
-  require(Xq.cols() == dim(), "X", "expected " + std::to_string(dim()) + " columns, got " + std::to_string(Xq.cols()));
-  require(mean.size() == m && variance_bound.size() == m, "mean", "expected " + std::to_string(m) + " values");
-  require(Xq.allFinite(), "X", "contains NaN or inf");
   const double s2 = kernel_->signal_variance();
-  const int n = n_;
-  Vector inverse_diagonal(n);
-  for (int i = 0; i < n; ++i) inverse_diagonal[i] = 1.0 / diagonal(i);
-  parallel_blocks(m, resolve_threads(threads), 64, [&](long begin, long end) {
-    const long count = end - begin;
-    RowMatrix canonical = Xq.middleRows(begin, count);
-    for (long i = 0; i < count; ++i) space().canonicalize(canonical.row(i).data());
-    if (n == 0) {
+  Vector inverse_diagonal(n_);
+  for (int i = 0; i < n_; ++i) inverse_diagonal[i] = 1.0 / diagonal(i);
+  for_each_query_block(Xq, mean, variance_bound, threads, [&](long begin, long count, Matrix& Ks) {
+    if (n_ == 0) {
       mean.segment(begin, count).setZero();
       variance_bound.segment(begin, count).setConstant(s2);
       return;
     }
-    Matrix Ks(n, count);
-    kernel_->cross(X_.topRows(n), canonical, Ks);
     mean.segment(begin, count) = Ks.transpose() * alpha_;
     const Eigen::ArrayXd explained =
         (Ks.array().square().colwise() * inverse_diagonal.array()).colwise().maxCoeff().transpose();

@@ -133,6 +133,11 @@ class GaussianProcess {
   void refactorize();
   void update_weights();
   double diagonal(int i) const;
+  /// Checks the query rows Xq (m, d) and the two outputs [m], then calls block(begin, count, Ks) in parallel
+  /// over blocks of query rows, Ks (n, count) = k(X, the block's canonical rows) (not filled with no data).
+  template <typename Block>
+  void for_each_query_block(const ConstRowMatrixRef& Xq, VectorRef first, VectorRef second, int threads,
+                            const Block& block) const;
   static double fit_objective(const GaussianProcess& model, const RowMatrix& X, const Vector& ys,
                               const Vector& extra, const Vector& theta, Vector* gradient);
 
