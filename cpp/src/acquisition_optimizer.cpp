@@ -171,7 +171,7 @@ Vector screened_scores(const GaussianProcess& gp, const Acquisition& acquisition
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) { return scores[a] > scores[b]; });
   std::priority_queue<double, std::vector<double>, std::greater<>> best;  // the best `keep` exact scores
-  const Eigen::Index chunk = 64 * static_cast<Eigen::Index>(std::max(1, threads));
+  const Eigen::Index chunk = GaussianProcess::kQueryBlock * static_cast<Eigen::Index>(std::max(1, threads));
   for (Eigen::Index done = 0; done < m;) {
     if (static_cast<int>(best.size()) >= keep && scores[order[static_cast<size_t>(done)]] <= best.top()) break;
     const Eigen::Index count = std::min(chunk, m - done);

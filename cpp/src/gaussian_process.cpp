@@ -379,13 +379,24 @@ void GaussianProcess::for_each_query_block(const ConstRowMatrixRef& Xq, VectorRe
   require(second.size() == m, "variance", "expected " + std::to_string(m) + " values");
   require(Xq.allFinite(), "X", "contains NaN or inf");
   const int n = n_;
-  parallel_blocks(m, resolve_threads(threads), 64, [&](long begin, long end) {
-    const long count = end - begin;
-    RowMatrix canonical = Xq.middleRows(begin, count);
-    for (long i = 0; i < count; ++i) space().canonicalize(canonical.row(i).data());
-    Matrix Ks(n, count);
-    if (n > 0) kernel_->cross(X_.topRows(n), canonical, Ks);
-    block(begin, count, Ks);
+  // Blocks of kQueryBlock rows at fixed offsets, whole blocks to each thread: a row's block, and so its
+  // rounding, does not depend on the thread count. One buffer per thread is reused for its blocks.
+  const long blocks = (m + kQueryBlock - 1) / kQueryBlock;
+  parallel_blocks(blocks, resolve_threads(threads), 1, [&](long first_block, long end_block) {
+    RowMatrix canonical(kQueryBlock, dim());
+    Matrix Ks(n, kQueryBlock);
+    for (long b = first_block; b < end_block; ++b) {
+      const long start = b * kQueryBlock;
+      const long count = std::min<long>(kQueryBlock, m - start);
+      if (count != canonical.rows()) {
+        canonical.resize(count, dim());
+        Ks.resize(n, count);
+      }
+      canonical = Xq.middleRows(start, count);
+      for (long i = 0; i < count; ++i) space().canonicalize(canonical.row(i).data());
+      if (n > 0) kernel_->cross(X_.topRows(n), canonical, Ks);
+      block(start, count, Ks);
+    }
   });
 }
 

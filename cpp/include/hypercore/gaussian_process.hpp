@@ -53,6 +53,10 @@ struct FitResult {
 
 class GaussianProcess {
  public:
+  /// Query rows per kernel block in predict and predict_variance_bound, per thread: an (n, 32) block of
+  /// doubles stays in cache for the passes over it.
+  static constexpr long kQueryBlock = 32;
+
   /// noise_variance is in standardized units; with fixed_noise it is never fitted.
   explicit GaussianProcess(std::unique_ptr<Kernel> kernel, double noise_variance = 1e-4, bool fixed_noise = false,
                            PriorMean prior_mean = PriorMean::Mean);
