@@ -3,6 +3,7 @@
 // central finite differences.
 #include <Eigen/Eigenvalues>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -78,7 +79,8 @@ TEST(kernel_matrices_are_symmetric_and_positive_semidefinite) {
     const auto kernel = kernel_with(name, space, theta_of({0.3, 0.7, 1.5, 0.2}, 2.5));
     Matrix K(60, 60);
     kernel->cross(X, X, K);
-    CHECK((K - K.transpose()).cwiseAbs().maxCoeff() == 0.0);
+    // symmetric to rounding: a vectorized block and its scalar tail may round the same pair differently
+    CHECK((K - K.transpose()).cwiseAbs().maxCoeff() <= 4 * std::numeric_limits<double>::epsilon() * 2.5);
     CHECK((K.diagonal().array() == 2.5).all());
     const Eigen::SelfAdjointEigenSolver<Matrix> eigen(K);
     CHECK(eigen.eigenvalues().minCoeff() > -1e-12 * 2.5 * 60);
