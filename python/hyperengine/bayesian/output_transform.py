@@ -40,7 +40,7 @@ class YeoJohnsonTransform:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 result = optimize.minimize_scalar(lambda lam: -_log_likelihood(z, lam), bounds=LAMBDA_BOUNDS,
-                                                  method="bounded", options={"xatol": 1e-6})
+                                                  method="bounded", options={"xatol": 1e-4})
             if np.isfinite(result.x):
                 self.lam = float(result.x)
         return self
