@@ -120,14 +120,20 @@ _MIXED_OFFSETS = {("linear", "sgd"): 1.2, ("linear", "adam"): 0.9, ("linear", "l
                   ("sigmoid", "sgd"): 1.5, ("sigmoid", "adam"): 1.1, ("sigmoid", "lbfgs"): 1.3}
 
 
-def mixed(values: Params) -> float:
+def mixed_terms(values: Params) -> tuple[float, float, float]:
+    """The mixed function's three terms: continuous (the bowl around the kernel's shift plus a ripple along x0,
+    whose side basins one period away sit at 4/9), discrete (the integers) and the categories' offset."""
     x = _vector(values, 4)
     kernel, solver = str(values["kernel"]), str(values["solver"])
     shift = np.array(_MIXED_SHIFTS[kernel])
     continuous = 4.0 * float(np.sum((x - shift) ** 2)) + 0.3 * (1 - math.cos(6 * math.pi * float(x[0] - shift[0])))
     units, layers = int(values["units"]), int(values["layers"])
     discrete = 0.02 * (units - 11) ** 2 + 0.15 * (layers - 3) ** 2 + 0.05 * abs(math.sin(units - 11))
-    return continuous + discrete + _MIXED_OFFSETS[(kernel, solver)]
+    return continuous, discrete, _MIXED_OFFSETS[(kernel, solver)]
+
+
+def mixed(values: Params) -> float:
+    return sum(mixed_terms(values))
 
 
 def _mixed_params() -> tuple[Param, ...]:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from benchmarks import mixed_breakdown
 from benchmarks.adapters import PEERS, select_peers
-from benchmarks.problems import PROBLEMS, STYBLINSKI_TANG_ARGMIN, Problem
+from benchmarks.problems import PROBLEMS, STYBLINSKI_TANG_ARGMIN, Problem, mixed_terms
 from benchmarks.run import main
 
 HE_PEERS = ["hyperengine", "hyperengine-ucb", "hyperengine-portfolio"]
@@ -35,6 +36,24 @@ def test_each_problem_reaches_its_stated_optimum_at_its_argmin_and_nowhere_below
     assert problem(ARGMINS[name]) == pytest.approx(problem.optimum, abs=1e-5)
     rng = np.random.default_rng(0)
     assert min(problem(problem.random_params(rng)) for _ in range(2000)) > problem.optimum
+
+
+def test_mixed_terms_split_the_mixed_value_and_locate_the_side_basin_and_a_wrong_category(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    best = ARGMINS["mixed"]
+    assert mixed_terms(best) == pytest.approx((0.0, 0.0, 0.0), abs=1e-12)
+    side_basin = {**best, "x0": 0.35 + 1 / 3}  # one ripple period along x0: the bowl's 4/9, no ripple
+    assert mixed_terms(side_basin) == pytest.approx((4 / 9, 0.0, 0.0))
+    assert mixed_terms({**best, "kernel": "poly"})[2] == 0.5
+    rng = np.random.default_rng(1)
+    for params in (PROBLEMS["mixed"].random_params(rng) for _ in range(50)):
+        assert sum(mixed_terms(params)) == PROBLEMS["mixed"](params)
+    mixed_breakdown.main(["hyperengine", "--seeds", "1", "--evaluations", "12"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("hyperengine:") and lines[1].startswith("  seed 0: ")
+    terms = lines[1].split(":")[1].split("(")[0].replace("=", "+").split("+")
+    total, continuous, discrete, offset = (float(term) for term in terms)
+    assert total == pytest.approx(continuous + discrete + offset, abs=2e-3)
 
 
 def test_select_peers_takes_names_and_patterns_in_peer_order_and_rejects_unknown_names() -> None:
