@@ -1,7 +1,7 @@
 """hypercore._core.GaussianProcess and kernels against numpy references.
 
 The reference kernel is written here in numpy from the closed forms (ARD RBF / Matern 5/2, categorical
-coordinates by Hamming distance), so the C++ kernel, the incremental Cholesky factor and the posterior are all
+coordinates by Hamming distance, the sum-and-product kernel of mixed spaces), so the C++ kernel, the incremental Cholesky factor and the posterior are all
 checked against an independent dense computation: np.linalg.solve / np.linalg.cholesky of the full matrix.
 """
 
@@ -34,18 +34,26 @@ def canonical(kinds: list[str], levels: list[int], X: Array) -> Array:
 
 
 def reference_kernel(name: str, kinds: list[str], theta: Array, A: Array, B: Array) -> Array:
-    """k(A_i, B_j) = s2 f(r2), r2 = sum_j delta_j^2 / l_j^2, delta_j = [a != b] for categorical coordinates."""
+    """k(A_i, B_j) = s2 f(r2), r2 = sum_j delta_j^2 / l_j^2, delta_j = [a != b] for categorical coordinates; a
+    space mixing categories with other coordinates gets s2 (f(r2_x) + f(r2_h) + f(r2_x) f(r2_h)) / 3, r2_x and
+    r2_h the non-categorical and categorical parts of r2."""
     d = A.shape[1]
     inverse_sq = np.exp(-2.0 * theta[:d])
     delta = A[:, None, :] - B[None, :, :]
     categorical = np.array([kind == "categorical" for kind in kinds])
-    sq = np.where(categorical, (delta != 0.0).astype(float), delta**2)
-    r2 = (sq * inverse_sq).sum(axis=2)
+    sq = np.where(categorical, (delta != 0.0).astype(float), delta**2) * inverse_sq
     s2 = np.exp(theta[d])
-    if name == "rbf":
-        return s2 * np.exp(-0.5 * r2)
-    r = np.sqrt(r2)
-    return s2 * (1.0 + np.sqrt(5.0) * r + 5.0 / 3.0 * r2) * np.exp(-np.sqrt(5.0) * r)
+
+    def profile(r2: Array) -> Array:
+        if name == "rbf":
+            return np.exp(-0.5 * r2)
+        r = np.sqrt(r2)
+        return (1.0 + np.sqrt(5.0) * r + 5.0 / 3.0 * r2) * np.exp(-np.sqrt(5.0) * r)
+
+    if categorical.all() or not categorical.any():
+        return s2 * profile(sq.sum(axis=2))
+    fx, fh = profile(sq[:, :, ~categorical].sum(axis=2)), profile(sq[:, :, categorical].sum(axis=2))
+    return s2 * (fx + fh + fx * fh) / 3.0
 
 
 def smooth(X: Array) -> Array:

@@ -1,6 +1,6 @@
 // Kernels and the space: matrices against closed forms at known distances, symmetry and positive
-// semi-definiteness, the categorical Hamming distance, integer bin centres, and both gradients against
-// central finite differences.
+// semi-definiteness, the categorical Hamming distance and the sum-and-product kernel of mixed spaces, integer
+// bin centres, and both gradients against central finite differences.
 #include <Eigen/Eigenvalues>
 #include <cmath>
 #include <limits>
@@ -104,7 +104,43 @@ TEST(categorical_coordinates_use_the_hamming_distance) {
   CHECK_NEAR(kernel->scaled_sqdist(level0, level1), 1.0 / 0.25, 1e-15);
   CHECK_NEAR(kernel->scaled_sqdist(level0, level3), 1.0 / 0.25, 1e-15);
   CHECK_NEAR(kernel->scaled_sqdist(level0, level0), 0.0, 0.0);
-  CHECK_NEAR((*kernel)(level0, level3), std::exp(-2.0), 1e-15);
+  // A mixed space: (f(r2_x) + f(r2_h) + f(r2_x) f(r2_h)) / 3 with r2_x = 0 and r2_h = 4.
+  CHECK_NEAR((*kernel)(level0, level3), (1.0 + 2.0 * std::exp(-2.0)) / 3.0, 1e-15);
+}
+
+TEST(mixed_spaces_get_the_sum_and_product_kernel_and_one_sort_spaces_the_plain_one) {
+  const Space mixed = mixed_space();  // continuous, integer, categorical, continuous
+  const Space categories({{DimensionKind::Categorical, 4}, {DimensionKind::Categorical, 3}});
+  const Space numbers({{DimensionKind::Continuous, 0}, {DimensionKind::Integer, 5}});
+  const double s2 = 1.8;
+  for (const char* name : {"rbf", "matern52"}) {
+    const auto kernel = kernel_with(name, mixed, theta_of({0.3, 0.7, 1.5, 0.4}, s2));
+    CHECK(kernel->mixed());
+    const RowMatrix X = random_points(mixed, 12, 5);
+    Matrix K(12, 12);
+    kernel->cross(X, X, K);
+    for (int a = 0; a < 12; ++a) {
+      for (int b = 0; b < 12; ++b) {
+        const double* x = X.row(a).data();
+        const double* y = X.row(b).data();
+        const double r2_x = std::pow((x[0] - y[0]) / 0.3, 2) + std::pow((x[1] - y[1]) / 0.7, 2) +
+                            std::pow((x[3] - y[3]) / 0.4, 2);
+        const double r2_h = x[2] != y[2] ? 1.0 / (1.5 * 1.5) : 0.0;
+        const double fx = kernel->profile(r2_x), fh = kernel->profile(r2_h);
+        const double expected = s2 * (fx + fh + fx * fh) / 3.0;
+        CHECK_NEAR((*kernel)(x, y), expected, 1e-14);
+        CHECK_NEAR(K(a, b), expected, 1e-14);
+      }
+    }
+    CHECK_NEAR((*kernel)(X.row(0).data(), X.row(0).data()), s2, 1e-15);
+    for (const Space* plain : {&categories, &numbers}) {
+      const auto one_sort = kernel_with(name, *plain, theta_of({0.5, 0.9}, s2));
+      CHECK(!one_sort->mixed());
+      const RowMatrix P = random_points(*plain, 2, 6);
+      const double r2 = one_sort->scaled_sqdist(P.row(0).data(), P.row(1).data());
+      CHECK_NEAR((*one_sort)(P.row(0).data(), P.row(1).data()), s2 * one_sort->profile(r2), 1e-15);
+    }
+  }
 }
 
 TEST(integer_coordinates_sit_at_bin_centres_and_keep_their_order) {

@@ -1,10 +1,17 @@
-// Stationary ARD kernels k(a, b) = s2 * f(r2), with r2 = sum_j delta_j(a, b)^2 / l_j^2.
+// Stationary ARD kernels over the unit cube, with r2 = sum_j delta_j(a, b)^2 / l_j^2.
 //
 // Notation (shapes in brackets):
 //   d        number of coordinates;  l [d] length scales;  s2 signal variance
 //   theta    [d + 1] hyper-parameters in log space: (log l_1 .. log l_d, log s2)
 //   delta_j  a_j - b_j for continuous and integer coordinates, [a_j != b_j] for categorical ones
 //   f        the kernel's profile, a function of r2 alone; a new kernel is one subclass defining f and df/dr2.
+//   r2_x     the part of r2 from continuous and integer coordinates;  r2_h the part from categorical ones
+//
+// A space whose coordinates are all of one sort (no categories, or only categories) gets k = s2 f(r2). A mixed
+// space gets the sum-and-product kernel k = s2 (f(r2_x) + f(r2_h) + f(r2_x) f(r2_h)) / 3 (Ru et al., CoCaBO,
+// ICML 2020; BoTorch's MixedSingleTaskGP): the sums let what is learned about the continuous coordinates in
+// one category carry over to the others, and a category's offset be learned from all its points; the product
+// keeps the interactions. Its diagonal is s2, as for the plain kernel.
 #pragma once
 
 #include <memory>
@@ -37,6 +44,8 @@ class Kernel {
   void set_log_params(const Vector& theta);
   double signal_variance() const { return signal_variance_; }
 
+  /// Whether the space mixes categorical with continuous or integer coordinates (the sum-and-product kernel).
+  bool mixed() const { return mixed_; }
   /// r2 between points a [d] and b [d].
   double scaled_sqdist(const double* a, const double* b) const;
   double operator()(const double* a, const double* b) const;
@@ -49,7 +58,14 @@ class Kernel {
   void gradient_params(const double* a, const double* b, double* out) const;
 
  protected:
+  /// r2_x and r2_h between a [d] and b [d].
+  void split_sqdist(const double* a, const double* b, double& r2_x, double& r2_h) const;
+  /// out (n1, n2) = r2 (or with `categorical`, r2_h; without, r2_x) between the rows of A and B.
+  void sqdist_block(const ConstRowMatrixRef& A, const ConstRowMatrixRef& B, Eigen::Ref<Matrix> out,
+                    bool continuous, bool categorical) const;
+
   Space space_;
+  bool mixed_ = false;
   Vector log_params_;
   Vector inverse_sq_length_;  ///< 1 / l_j^2
   double signal_variance_ = 1.0;
