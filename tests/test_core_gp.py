@@ -1,8 +1,9 @@
 """hypercore._core.GaussianProcess and kernels against numpy references.
 
 The reference kernel is written here in numpy from the closed forms (ARD RBF / Matern 5/2, categorical
-coordinates by Hamming distance, the sum-and-product kernel of mixed spaces), so the C++ kernel, the incremental Cholesky factor and the posterior are all
-checked against an independent dense computation: np.linalg.solve / np.linalg.cholesky of the full matrix.
+coordinates by Hamming distance, the sum-and-product kernel of mixed spaces), so the C++ kernel, the
+incremental Cholesky factor and the posterior are all checked against an independent dense computation:
+np.linalg.solve / np.linalg.cholesky of the full matrix.
 """
 
 import pickle
