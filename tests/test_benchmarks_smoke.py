@@ -17,7 +17,7 @@ from benchmarks.adapters import PEERS, select_peers
 from benchmarks.problems import PROBLEMS, STYBLINSKI_TANG_ARGMIN, Problem, mixed_terms
 from benchmarks.run import main
 
-HE_PEERS = ["hyperengine", "hyperengine-ucb", "hyperengine-portfolio"]
+HE_PEERS = ["hyperengine", "hyperengine-ucb", "hyperengine-portfolio", "hyperengine-nowarp"]
 ARGMINS = {
     "branin": {"x0": math.pi, "x1": 2.275},
     "hartmann6": {f"x{i}": v for i, v in enumerate([0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573])},

@@ -15,6 +15,7 @@ PEERS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "hyperengine": ("hyperengine_study", "HyperengineAdapter", {}),
     "hyperengine-ucb": ("hyperengine_study", "HyperengineAdapter", {"utility_gen": "ucb"}),
     "hyperengine-portfolio": ("hyperengine_study", "HyperengineAdapter", {"strategy": "portfolio"}),
+    "hyperengine-nowarp": ("hyperengine_study", "HyperengineAdapter", {"output_transform": None}),
     "optuna-gp": ("optuna_samplers", "OptunaAdapter", {"sampler": "gp"}),
     "optuna-tpe": ("optuna_samplers", "OptunaAdapter", {"sampler": "tpe"}),
     "skopt-gp": ("skopt_gp", "SkoptAdapter", {}),
