@@ -27,19 +27,6 @@ void Kernel::set_log_params(const Vector& theta) {
   signal_variance_ = std::exp(theta[dim()]);
 }
 
-double Kernel::scaled_sqdist(const double* a, const double* b) const {
-  double r2 = 0.0;
-  for (int j = 0; j < dim(); ++j) {
-    if (space_[j].kind == DimensionKind::Categorical) {
-      if (a[j] != b[j]) r2 += inverse_sq_length_[j];
-    } else {
-      const double delta = a[j] - b[j];
-      r2 += delta * delta * inverse_sq_length_[j];
-    }
-  }
-  return r2;
-}
-
 void Kernel::split_sqdist(const double* a, const double* b, double& r2_x, double& r2_h) const {
   r2_x = 0.0;
   r2_h = 0.0;
@@ -51,6 +38,13 @@ void Kernel::split_sqdist(const double* a, const double* b, double& r2_x, double
       r2_x += delta * delta * inverse_sq_length_[j];
     }
   }
+}
+
+double Kernel::scaled_sqdist(const double* a, const double* b) const {
+  // In a space of one sort one part is 0, so the sum is exactly the coordinate-ordered one of sqdist_block.
+  double r2_x, r2_h;
+  split_sqdist(a, b, r2_x, r2_h);
+  return r2_x + r2_h;
 }
 
 double Kernel::operator()(const double* a, const double* b) const {
