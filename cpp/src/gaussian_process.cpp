@@ -453,9 +453,8 @@ void GaussianProcess::predict_with_gradient(const double* x, double& mean, doubl
     return;
   }
   Vector k(n);
-  for (int i = 0; i < n; ++i) k[i] = (*kernel_)(X_.row(i).data(), xc.data());
   RowMatrix dk(n, d);
-  kernel_->gradient_x(xc.data(), X_.topRows(n), dk);
+  kernel_->gradient_x(xc.data(), X_.topRows(n), dk, k.data());
   mean = k.dot(alpha_);
   dm = dk.transpose() * alpha_;
   const auto L = L_.topLeftCorner(n, n);

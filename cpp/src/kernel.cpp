@@ -47,12 +47,13 @@ double Kernel::scaled_sqdist(const double* a, const double* b) const {
   return r2_x + r2_h;
 }
 
+double Kernel::mixed_value(double fx, double fh) const { return signal_variance_ * (fx + fh + fx * fh) / 3.0; }
+
 double Kernel::operator()(const double* a, const double* b) const {
   if (!mixed_) return signal_variance_ * profile(scaled_sqdist(a, b));
   double r2_x, r2_h;
   split_sqdist(a, b, r2_x, r2_h);
-  const double fx = profile(r2_x), fh = profile(r2_h);
-  return signal_variance_ * (fx + fh + fx * fh) / 3.0;
+  return mixed_value(profile(r2_x), profile(r2_h));
 }
 
 void Kernel::profile_in_place(Eigen::Ref<Eigen::ArrayXXd> r2) const {
@@ -99,7 +100,7 @@ void Kernel::cross(const ConstRowMatrixRef& A, const ConstRowMatrixRef& B, Eigen
   out.array() = (signal_variance_ / 3.0) * (out.array() + categorical.array() + out.array() * categorical.array());
 }
 
-void Kernel::gradient_x(const double* x, const ConstRowMatrixRef& B, RowMatrixRef out) const {
+void Kernel::gradient_x(const double* x, const ConstRowMatrixRef& B, RowMatrixRef out, double* values) const {
   for (Eigen::Index i = 0; i < B.rows(); ++i) {
     const double* b = B.row(i).data();
     // dk/dr2 of the continuous part: s2 f'(r2) plainly; s2 f'(r2_x) (1 + f(r2_h)) / 3 in a mixed space.
@@ -107,9 +108,13 @@ void Kernel::gradient_x(const double* x, const ConstRowMatrixRef& B, RowMatrixRe
     if (mixed_) {
       double r2_x, r2_h;
       split_sqdist(x, b, r2_x, r2_h);
-      dk_dr2 = signal_variance_ * profile_derivative(r2_x) * (1.0 + profile(r2_h)) / 3.0;
+      const double fh = profile(r2_h);
+      dk_dr2 = signal_variance_ * profile_derivative(r2_x) * (1.0 + fh) / 3.0;
+      if (values) values[i] = mixed_value(profile(r2_x), fh);
     } else {
-      dk_dr2 = signal_variance_ * profile_derivative(scaled_sqdist(x, b));
+      const double r2 = scaled_sqdist(x, b);
+      dk_dr2 = signal_variance_ * profile_derivative(r2);
+      if (values) values[i] = signal_variance_ * profile(r2);
     }
     const double scale = 2.0 * dk_dr2;
     for (int j = 0; j < dim(); ++j) {
@@ -127,7 +132,7 @@ void Kernel::gradient_params(const double* a, const double* b, double* out) cons
     const double fx = profile(r2_x), fh = profile(r2_h);
     dk_dr2_x = signal_variance_ * profile_derivative(r2_x) * (1.0 + fh) / 3.0;
     dk_dr2_h = signal_variance_ * profile_derivative(r2_h) * (1.0 + fx) / 3.0;
-    k = signal_variance_ * (fx + fh + fx * fh) / 3.0;
+    k = mixed_value(fx, fh);
   } else {
     const double r2 = scaled_sqdist(a, b);
     dk_dr2_x = dk_dr2_h = signal_variance_ * profile_derivative(r2);

@@ -52,12 +52,15 @@ class Kernel {
 
   /// out (n1, n2) = k(A_i, B_j) for A (n1, d), B (n2, d).
   void cross(const ConstRowMatrixRef& A, const ConstRowMatrixRef& B, Eigen::Ref<Matrix> out) const;
-  /// out (n, d): d k(x, B_i) / d x for x [d], B (n, d); zero columns for discrete coordinates.
-  void gradient_x(const double* x, const ConstRowMatrixRef& B, RowMatrixRef out) const;
+  /// out (n, d): d k(x, B_i) / d x for x [d], B (n, d); zero columns for discrete coordinates. With `values`,
+  /// also k(x, B_i) into values [n], from the same distances (the caller needs both, as the posterior does).
+  void gradient_x(const double* x, const ConstRowMatrixRef& B, RowMatrixRef out, double* values = nullptr) const;
   /// out [d + 1]: d k(a, b) / d theta.
   void gradient_params(const double* a, const double* b, double* out) const;
 
  protected:
+  /// s2 (fx + fh + fx fh) / 3: the mixed kernel from its two profiles.
+  double mixed_value(double fx, double fh) const;
   /// r2_x and r2_h between a [d] and b [d].
   void split_sqdist(const double* a, const double* b, double& r2_x, double& r2_h) const;
   /// out (n1, n2) = r2 (or with `categorical`, r2_h; without, r2_x) between the rows of A and B.
