@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from hyperengine.bayesian.domain import SamplerDomain
 from hyperengine.bayesian.model import GaussianProcessModel
 from hyperengine.bayesian.sampler import DefaultSampler
 from hyperengine.bayesian.utility import BaseUtility
@@ -42,13 +43,15 @@ class CoreMaximizer:
 class MonteCarloMaximizer:
     """The original's maximizer: the best of `batch_size` sampled candidates.
 
-    A `tweak_probability` share of the candidates are Gaussian tweaks of the best observed point, and each of
-    their coordinates is redrawn uniformly with `flip_probability` (useful for discrete coordinates). A batch
-    of several points is chosen greedily, each point added to the model as a believed observation.
+    The candidates are the sampler's draws, mapped to the cube by `domain` (None: the sampler draws the cube).
+    A `tweak_probability` share of them are Gaussian tweaks of the best observed point (scale 0.05 of each
+    coordinate's support), and each of their coordinates is redrawn uniformly on the cube (the generator's own
+    spread) with `flip_probability` (useful for discrete coordinates). A batch of several points is chosen
+    greedily, each point added to the model as a believed observation.
     """
 
     def __init__(self, sampler: DefaultSampler, batch_size: int = 100_000, tweak_probability: float = 0.1,
-                 flip_probability: float = 0.1) -> None:
+                 flip_probability: float = 0.1, domain: SamplerDomain | None = None) -> None:
         if batch_size < 1:
             raise ValueError(f"mc_batch_size must be positive, got {batch_size}")
         for name, probability in (("mc_tweak_probability", tweak_probability),
@@ -56,6 +59,7 @@ class MonteCarloMaximizer:
             if not 0.0 <= probability <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {probability}")
         self.sampler = sampler
+        self.domain = domain
         self.batch_size = batch_size
         self.tweak_probability = tweak_probability
         self.flip_probability = flip_probability
@@ -77,6 +81,8 @@ class MonteCarloMaximizer:
 
     def _candidates(self, model: GaussianProcessModel, rng: np.random.Generator) -> npt.NDArray[np.float64]:
         candidates = self.sampler.sample(self.batch_size)
+        if self.domain is not None:
+            candidates = self.domain.to_cube(candidates).reshape(candidates.shape)
         tweaks = int(self.tweak_probability * self.batch_size)
         if model.size and tweaks:
             best = model.best_point

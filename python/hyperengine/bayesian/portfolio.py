@@ -59,7 +59,7 @@ class BayesianPortfolioStrategy(BayesianStrategy):
         weights = np.exp(self._scores - self._scores.max())
         return weights / weights.sum()
 
-    def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
+    def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.generic]:
         method = int(self._rng.choice(len(self._methods), p=self.probabilities))
         from_design = min(count, max(self._burn_in - max(self._issued, self.iteration), 0))
         points = self._propose(self._utilities[method], count, pending)

@@ -17,7 +17,7 @@ FILE_VERSION = 1
 
 @dataclass
 class Session:
-    """What a strategy has learned: unit-cube points, their values (maximized) and extra noise variances."""
+    """What a strategy has learned: points in the sampler's units, their values (maximized) and noise variances."""
 
     dim: int
     names: list[str] | None = None

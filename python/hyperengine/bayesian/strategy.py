@@ -1,4 +1,5 @@
-"""Strategies: propose unit-cube points and learn from their values (larger is better, as in the original)."""
+"""Strategies: propose points in the sampler's units and learn from their values (larger is better, as in the
+original). The GP works on the unit cube; the sampler's domain (hyperengine.bayesian.domain) maps between them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from hyperengine.bayesian.domain import SamplerDomain
 from hyperengine.bayesian.initial_design import default_burn_in, initial_design
 from hyperengine.bayesian.kernel import KernelGen, make_kernel
 from hyperengine.bayesian.maximizer import CoreMaximizer, Maximizer, MonteCarloMaximizer
@@ -24,7 +26,7 @@ from hyperengine.bayesian.utility import (
     UpperConfidenceBound,
 )
 from hyperengine.persistence import CorruptStateError
-from hyperengine.spec.dimension import Dimension
+from hyperengine.spec.dimension import Dimension, DimensionKind
 
 log = logging.getLogger("hyperengine")
 
@@ -39,6 +41,7 @@ class BaseStrategy(ABC):
                  names: Sequence[str] | None = None) -> None:
         self._sampler = sampler
         self._dim = sampler.dim
+        self._domain = SamplerDomain.learn(sampler)
         self._names = list(names) if names is not None else None
         self._points: list[npt.NDArray[np.float64]] = []
         self._values: list[float] = []
@@ -63,9 +66,9 @@ class BaseStrategy(ABC):
         self._loaded = None
 
     @property
-    def points(self) -> list[npt.NDArray[np.float64]]:
-        """The observed unit-cube points."""
-        return list(self._points)
+    def points(self) -> list[npt.NDArray[np.generic]]:
+        """The observed points, in the sampler's units."""
+        return [self._domain.typed(point) for point in self._points]
 
     @property
     def values(self) -> list[float]:
@@ -81,16 +84,22 @@ class BaseStrategy(ABC):
     def dim(self) -> int:
         return self._dim
 
-    def next_proposal(self) -> npt.NDArray[np.float64]:
-        """The next point to evaluate."""
+    @property
+    def domain(self) -> SamplerDomain:
+        """The sampler's support and its map to the GP's unit cube."""
+        return self._domain
+
+    def next_proposal(self) -> npt.NDArray[np.generic]:
+        """The next point to evaluate, in the sampler's units."""
         return self.next_proposals(1)[0]
 
     @abstractmethod
-    def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
-        """(count, d) points to evaluate in parallel; `pending` (p, d) are being evaluated already."""
+    def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.generic]:
+        """(count, d) points to evaluate in parallel; `pending` (p, d) are being evaluated already (user units)."""
 
     def add_point(self, point: npt.ArrayLike, value: float, noise: float = 0.0) -> None:
-        """Record the value of a point (larger is better); `noise` is an extra noise variance (raw units)."""
+        """Record the value of a point in the sampler's units (larger is better); `noise` is an extra noise
+        variance (raw units). A point outside the support is modelled at its nearest point of the support."""
         x = np.array(point, dtype=np.float64).reshape(-1)
         if x.size != self._dim:
             raise ValueError(f"add_point: point has {x.size} coordinates, the space has {self._dim}")
@@ -109,12 +118,13 @@ class BaseStrategy(ABC):
         self._noise.append(noise)
 
     def _pending_array(self, pending: npt.ArrayLike | None) -> npt.NDArray[np.float64]:
+        """Pending user points (p, d) as cube positions."""
         if pending is None:
             return np.empty((0, self._dim))
         rows = np.asarray(pending, dtype=np.float64).reshape(-1, self._dim)
         if not np.all(np.isfinite(rows)):
             raise ValueError("pending points contain NaN or inf")
-        return rows
+        return self._domain.to_cube(rows).reshape(-1, self._dim)
 
 
 class BayesianStrategy(BaseStrategy):
@@ -166,6 +176,8 @@ class BayesianStrategy(BaseStrategy):
         self._design = initial_design(self._burn_in, self._dim, self._seed)
         self._issued = 0  # proposals handed out, to walk through the design
         self._utility_params = {"ucb_delta": ucb_delta, "pi_epsilon": pi_epsilon, "ei_epsilon": ei_epsilon}
+        if dimensions is None and not all(dim.kind is DimensionKind.CONTINUOUS for dim in self._domain.dimensions()):
+            dimensions = self._domain.dimensions()  # the sampler's discrete generators, modelled as such
         self._model = GaussianProcessModel(dimensions if dimensions is not None else self._dim,
                                            make_kernel(kernel_gen, rbf_gamma), noise_sigma=noise_sigma,
                                            prior_mean=mu_prior_gen, encode=encode, refit_every=refit_every,
@@ -174,7 +186,8 @@ class BayesianStrategy(BaseStrategy):
         self._utility = self._make_utility(utility_gen)
         self._maximizer: Maximizer
         # A utility without a compiled acquisition (a user's callable) is always maximized by Monte Carlo.
-        self._mc_maximizer = MonteCarloMaximizer(sampler, mc_batch_size, mc_tweak_probability, mc_flip_probability)
+        self._mc_maximizer = MonteCarloMaximizer(sampler, mc_batch_size, mc_tweak_probability, mc_flip_probability,
+                                                 self._domain)
         if maximizer_gen == "core":
             self._maximizer = CoreMaximizer(fantasy)
         elif maximizer_gen == "mc":
@@ -211,13 +224,14 @@ class BayesianStrategy(BaseStrategy):
 
     def _record(self, point: npt.NDArray[np.float64], value: float, noise: float) -> None:
         super()._record(point, value, noise)
-        self._model.add(point, value, noise)
+        self._model.add(self._domain.to_cube(point)[0], value, noise)
 
-    def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
+    def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.generic]:
         return self._propose(self._utility, count, pending)
 
     def _propose(self, utility: BaseUtility, count: int, pending: npt.ArrayLike | None
-                 ) -> npt.NDArray[np.float64]:
+                 ) -> npt.NDArray[np.generic]:
+        """count proposals in user units: the design's next points, then the utility's (all found in the cube)."""
         if count < 1:
             raise ValueError(f"count must be at least 1, got {count}")
         pending_rows = self._pending_array(pending)
@@ -231,9 +245,10 @@ class BayesianStrategy(BaseStrategy):
         if remaining:
             seed = (self._seed + 7919 * self._issued) % 2**63
             if isinstance(utility, RandomPoint) or self.iteration < 2:
-                proposals.append(self._sampler.sample(remaining))
+                # The sampler's own draws, clipped to the support (an unbounded tail's draws beyond its cut).
+                proposals.append(self._domain.to_cube(self._sampler.sample(remaining)))
             else:
                 known_pending = np.vstack([pending_rows, from_design]) if len(from_design) else pending_rows
                 maximizer = self._maximizer if utility.acquisition is not None else self._mc_maximizer
                 proposals.append(maximizer.propose(self._model, utility, remaining, known_pending, seed))
-        return np.vstack(proposals)
+        return self._domain.from_cube(np.vstack(proposals))

@@ -29,7 +29,7 @@ class BaseUtility(ABC):
 
     @abstractmethod
     def compute_values(self, batch: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        """Utility (m,) of each unit-cube point of batch (m, d)."""
+        """Utility (m,) of each unit-cube point (the GP's inputs, not the user's units) of batch (m, d)."""
 
     def epsilon(self) -> float:
         """The PI/EI improvement margin in raw units."""
