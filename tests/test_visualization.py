@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -165,6 +167,17 @@ def test_the_slice_line_is_study_predict_along_the_slice(continuous: hyperengine
     mean, std = continuous.predict([{"x": float(value), "y": best["y"]} for value in x])
     np.testing.assert_allclose(y, mean, rtol=1e-9, atol=1e-9)
     assert x[0] == 0 and x[-1] == 9 and np.all(std >= 0)
+
+
+def test_a_log_slice_is_study_predict_at_those_learning_rates(mixed: hyperengine.Study) -> None:
+    figure = visualization.plot_gp_slice(mixed, params=["lr"])
+    line = next(line for line in figure.axes[0].get_lines() if line.get_label() == "GP mean")
+    x = np.asarray(line.get_xdata())
+    best = next(t for t in mixed.trials if t.state == "complete" and t.value == mixed.best_value).params
+    mean, _ = mixed.predict([{**best, "lr": float(value)} for value in x])
+    np.testing.assert_allclose(np.asarray(line.get_ydata()), mean, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose([x[0], x[-1]], [1e-4, 1e-1])
+    assert np.allclose(np.diff(np.log10(x)), np.log10(x[1] / x[0]))  # evenly spaced on the log axis
 
 
 def test_the_contour_grid_is_the_gp_mean_on_the_grid(continuous: hyperengine.Study) -> None:
@@ -320,6 +333,20 @@ def test_lanes_show_how_many_trials_ran_at_once() -> None:
         study.tell(trial, trial.params["x"])
     figure = visualization.plot_timeline(study)
     assert [tick for tick in figure.axes[0].get_yticks()] == [0, 1, 2]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20)), min_size=1, max_size=25))
+def test_lanes_never_overlap_and_are_as_few_as_the_busiest_moment(spans: list[tuple[int, int]]) -> None:
+    t0 = datetime(2026, 1, 1)
+    intervals = [(t0 + timedelta(seconds=start), t0 + timedelta(seconds=start + length)) for start, length in spans]
+    lane_of = lanes(intervals)
+    for i, (start_i, end_i) in enumerate(intervals):
+        for j, (start_j, end_j) in enumerate(intervals[:i]):
+            if start_i < end_j and start_j < end_i:
+                assert lane_of[i] != lane_of[j]
+    busiest = max(sum(start <= moment < end for start, end in intervals) for moment, _ in intervals)
+    assert max(lane_of) + 1 == busiest
 
 
 def test_a_given_axes_or_figure_is_drawn_into(continuous: hyperengine.Study) -> None:
