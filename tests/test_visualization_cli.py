@@ -42,7 +42,9 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_kind_is_written(kind: str, saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     suffix = {"history": ".svg", "timeline": ".pdf"}.get(kind, ".png")
     output = tmp_path / f"{kind}{suffix}"
+    before = saved.read_bytes()
     assert main(["plot", str(saved), "mnist", "--kind", kind, "-o", str(output)]) == 0
+    assert saved.read_bytes() == before  # drawing never writes to the study
     assert output.read_bytes().startswith(MAGIC[suffix])
     assert f"wrote {output}" in capsys.readouterr().out
 

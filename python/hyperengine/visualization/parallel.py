@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from hyperengine.study.prediction import direction_sign
 from hyperengine.visualization.canvas import single_axes
 from hyperengine.visualization.parameters import ParameterAxis, find_axes, parameter_axes
 from hyperengine.visualization.style import objective_label
@@ -43,7 +44,7 @@ def plot_parallel_coordinate(study: Study, params: Sequence[str] | None = None, 
     colormap = mpl.colormaps["viridis" if study.direction == "maximize" else "viridis_r"]
     norm = mpl.colors.Normalize(float(values.min()), float(values.max()))
     x = np.arange(len(columns))
-    for row, value in sorted(zip(table, values, strict=True), key=lambda item: item[1] * _sign(study)):
+    for row, value in sorted(zip(table, values, strict=True), key=lambda item: item[1] * direction_sign(study)):
         ax.plot(x, row, color=colormap(norm(value)), lw=1, alpha=0.75)
     for position, axis in enumerate(chosen):
         ax.axvline(position, color="black", lw=0.8)
@@ -62,10 +63,6 @@ def plot_parallel_coordinate(study: Study, params: Sequence[str] | None = None, 
     fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=colormap), ax=ax, label=objective_label(study))
     ax.set_title("Parallel coordinates (best trials drawn last)")
     return fig
-
-
-def _sign(study: Study) -> float:
-    return 1.0 if study.direction == "maximize" else -1.0
 
 
 def _scaled(axis: ParameterAxis, units: Array, active: npt.NDArray[np.bool_]) -> Array:
