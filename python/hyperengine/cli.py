@@ -1,4 +1,4 @@
-"""The `hyperengine` command: `hyperengine demo` and `hyperengine tune FILE.py`."""
+"""The `hyperengine` command: `hyperengine demo`, `hyperengine tune FILE.py` and `hyperengine plot URL STUDY`."""
 
 from __future__ import annotations
 
@@ -36,6 +36,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                       help="keep the study in SAVE_DIR/study.json and resume it when it exists")
     tune.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
+    plot = commands.add_parser("plot", help="draw a picture of a stored study (needs the 'plot' extra)",
+                               description="Draw one picture of the study STUDY kept at URL and save it to FILE "
+                               "(.png, .svg or .pdf). See docs/visualization.md.")
+    plot.add_argument("url", help="where the study is kept (a study JSON file)")
+    plot.add_argument("study", help="the study's name (a JSON file holds one study, named after the file)")
+    plot.add_argument("--kind", choices=sorted(PLOT_KINDS), default="history")
+    plot.add_argument("-o", "--output", type=Path, required=True, help="the file to write: .png, .svg or .pdf")
+    plot.add_argument("--params", default=None,
+                      help="comma-separated parameter names (slice, contour: two, parallel)")
+    plot.add_argument("--space", type=Path, default=None,
+                      help="a Python file defining `space`, to show the parameters in their own units")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -44,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         run_demo(trials=args.trials, epochs=args.epochs, seed=args.seed)
         return 0
+    if args.command == "plot":
+        return _plot(args)
     return _tune(args)
 
 
@@ -63,6 +77,67 @@ def _tune(args: argparse.Namespace) -> int:
     study.optimize(objective, n_trials=args.trials, timeout=args.timeout, show_progress_bar=not args.no_progress)
     _report(study)
     return 0
+
+
+PLOT_KINDS = {"history": "plot_optimization_history", "slice": "plot_gp_slice", "contour": "plot_gp_contour",
+              "importances": "plot_param_importances", "curves": "plot_intermediate_values",
+              "parallel": "plot_parallel_coordinate", "timeline": "plot_timeline"}
+PLOT_FORMATS = (".png", ".svg", ".pdf")
+
+
+def _plot(args: argparse.Namespace) -> int:
+    if args.output.suffix.lower() not in PLOT_FORMATS:
+        print(f"hyperengine plot: -o must end in {', '.join(PLOT_FORMATS)}, got {args.output}", file=sys.stderr)
+        return 2
+    try:
+        from hyperengine import visualization
+    except ImportError as error:
+        print(f"hyperengine plot: {error}", file=sys.stderr)
+        return 2
+    import matplotlib.pyplot as plt
+
+    try:
+        study = _load_study_for_cli(args.url, args.study, space_file=args.space)
+        draw = getattr(visualization, PLOT_KINDS[args.kind])
+        options = {"params": args.params.split(",")} if args.params and args.kind in ("slice", "contour",
+                                                                                      "parallel") else {}
+        figure = draw(study, **options)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"hyperengine plot: {error}", file=sys.stderr)
+        return 2
+    figure.savefig(args.output, dpi=120)
+    plt.close(figure)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _load_study_for_cli(url: str, name: str, space_file: Path | None = None) -> Any:
+    """The study `name` kept at `url`, for `hyperengine plot`: today a study JSON file (one study per file,
+    named after it). The file does not hold the spec: `space_file` (a Python file defining `space`) gives the
+    parameters their own units; without it each parameter is shown as its unit-cube coordinate."""
+    from hyperengine.persistence import read_json
+    from hyperengine.study.storage import FILE_FORMAT, FILE_VERSION
+
+    path = Path(url)
+    if not path.is_file():
+        raise FileNotFoundError(f"{url} is not a study file")
+    if name != path.stem:
+        raise ValueError(f"{url} holds one study, named {path.stem!r} after the file, not {name!r}")
+    payload = read_json(path, FILE_FORMAT, FILE_VERSION)
+    space = getattr(_load(space_file), "space", None) if space_file is not None else None
+    if space_file is not None and space is None:
+        raise ValueError(f"{space_file} does not define `space`")
+    if space is None:
+        space = {record["name"]: _stand_in(record) for record in payload.get("dimensions", [])}
+    return hyperengine.create_study(space, direction=payload.get("direction", "maximize"), storage=path)
+
+
+def _stand_in(record: dict[str, Any]) -> Any:
+    """A spec node with the stored dimension's name, kind and levels (its values are unit coordinates)."""
+    if record["kind"] == "continuous":
+        return hyperengine.spec.uniform(0.0, 1.0, name=record["name"])
+    return hyperengine.spec.ChoiceNode(range(int(record["levels"])), name=record["name"],
+                                       ordinal=record["kind"] == "integer")
 
 
 def _load(path: Path) -> ModuleType:

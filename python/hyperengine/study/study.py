@@ -153,6 +153,13 @@ class Study:
     def best_params(self) -> Any:
         return self.best_trial.params
 
+    def predict(self, params_list: Sequence[Any]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The GP's (mean, std) of the objective at each configuration of params_list, in the units and
+        direction the values were told in (see hyperengine/study/prediction.py)."""
+        from hyperengine.study.prediction import predict_params
+
+        return predict_params(self, params_list)
+
     # -- ask / tell -----------------------------------------------------------------------------------------
     def ask(self, n: int | None = None) -> Any:
         """A new trial, or a list of n trials to evaluate in parallel (diverse: the running ones are fantasized)."""
