@@ -57,8 +57,9 @@ class BaseStrategy(ABC):
         """Feed a loaded session to the strategy (called by subclasses once their model exists)."""
         if self._loaded is None:
             return
-        for point, value, noise in zip(self._loaded.points, self._loaded.values, self._loaded.noise, strict=True):
-            self._record(np.asarray(point), value, noise)
+        if self._loaded.values:
+            self._record_batch(np.asarray(self._loaded.points, dtype=np.float64).reshape(-1, self._dim),
+                               np.asarray(self._loaded.values), np.asarray(self._loaded.noise))
         log.info("Loaded %d points from a saved session", len(self._loaded.values))
         self._loaded = None
 
@@ -103,10 +104,35 @@ class BaseStrategy(ABC):
             save_session(self._io_save_dir, Session(self._dim, self._names, [p.tolist() for p in self._points],
                                                     list(self._values), list(self._noise)))
 
+    def add_points(self, points: npt.ArrayLike, values: npt.ArrayLike, noise: npt.ArrayLike | None = None) -> None:
+        """Record k values at once (a bulk import): as add_point one by one, with the model updated once."""
+        x = np.asarray(points, dtype=np.float64)
+        y = np.asarray(values, dtype=np.float64).reshape(-1)
+        extra = np.zeros(len(y)) if noise is None else np.asarray(noise, dtype=np.float64).reshape(-1)
+        if x.ndim != 2 or x.shape != (len(y), self._dim) or len(extra) != len(y):
+            raise ValueError(f"add_points: expected ({len(y)}, {self._dim}) points and {len(y)} noises, got "
+                             f"{x.shape} and {len(extra)}")
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            raise ValueError("add_points: points and values must be finite")
+        if not np.all(np.isfinite(extra) & (extra >= 0)):
+            raise ValueError("add_points: noise must be finite non-negative variances")
+        if not len(y):
+            return
+        self._record_batch(x, y, extra)
+        if self._io_save_dir:
+            save_session(self._io_save_dir, Session(self._dim, self._names, [p.tolist() for p in self._points],
+                                                    list(self._values), list(self._noise)))
+
     def _record(self, point: npt.NDArray[np.float64], value: float, noise: float) -> None:
         self._points.append(point)
         self._values.append(value)
         self._noise.append(noise)
+
+    def _record_batch(self, points: npt.NDArray[np.float64], values: npt.NDArray[np.float64],
+                      noise: npt.NDArray[np.float64]) -> None:
+        """Record k points; strategies with a model override this to update it once."""
+        for point, value, extra in zip(points, values, noise, strict=True):
+            BaseStrategy._record(self, point.copy(), float(value), float(extra))
 
     def _pending_array(self, pending: npt.ArrayLike | None) -> npt.NDArray[np.float64]:
         if pending is None:
@@ -212,6 +238,11 @@ class BayesianStrategy(BaseStrategy):
     def _record(self, point: npt.NDArray[np.float64], value: float, noise: float) -> None:
         super()._record(point, value, noise)
         self._model.add(point, value, noise)
+
+    def _record_batch(self, points: npt.NDArray[np.float64], values: npt.NDArray[np.float64],
+                      noise: npt.NDArray[np.float64]) -> None:
+        self._model.add_batch(points, values, noise)  # first: an invalid point leaves nothing recorded
+        super()._record_batch(points, values, noise)
 
     def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.float64]:
         return self._propose(self._utility, count, pending)
