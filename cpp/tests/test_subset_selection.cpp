@@ -19,7 +19,7 @@ struct Data {
   Vector y;
 };
 
-Data random_data(int n, int d, std::uint64_t seed) {
+Data sample_data(int n, int d, std::uint64_t seed) {
   Random random(seed);
   Data data{RowMatrix(n, d), Vector(n)};
   for (int i = 0; i < n; ++i) {
@@ -41,7 +41,7 @@ std::vector<int> smallest(const std::vector<double>& keys, int k) {
 }  // namespace
 
 TEST(all_points_are_kept_when_they_fit) {
-  const Data data = random_data(40, 3, 1);
+  const Data data = sample_data(40, 3, 1);
   const std::vector<int> chosen = select_subset(data.X, data.y, Vector::Ones(3), 40, 0);
   CHECK(chosen.size() == 40u);
   for (int i = 0; i < 40; ++i) CHECK(chosen[static_cast<size_t>(i)] == i);
@@ -49,7 +49,7 @@ TEST(all_points_are_kept_when_they_fit) {
 
 TEST(the_subset_holds_the_best_and_the_nearest_points) {
   const int n = 2000, d = 4, size = 200;
-  const Data data = random_data(n, d, 2);
+  const Data data = sample_data(n, d, 2);
   Vector scales(d);
   scales << 0.1, 0.5, 1.0, 2.0;
   const std::vector<int> chosen = select_subset(data.X, data.y, scales, size, 7);
@@ -76,7 +76,7 @@ TEST(the_subset_holds_the_best_and_the_nearest_points) {
 }
 
 TEST(the_global_part_depends_on_the_seed_only) {
-  const Data data = random_data(1000, 3, 3);
+  const Data data = sample_data(1000, 3, 3);
   const Vector scales = Vector::Constant(3, 0.3);
   const std::vector<int> first = select_subset(data.X, data.y, scales, 100, 11);
   CHECK(first == select_subset(data.X, data.y, scales, 100, 11));
@@ -90,7 +90,7 @@ TEST(the_global_part_depends_on_the_seed_only) {
 }
 
 TEST(bad_arguments_are_refused) {
-  const Data data = random_data(10, 2, 4);
+  const Data data = sample_data(10, 2, 4);
   CHECK_THROWS(select_subset(data.X, data.y, Vector::Ones(3), 5, 0), std::invalid_argument);
   CHECK_THROWS(select_subset(data.X, data.y.head(9), Vector::Ones(2), 5, 0), std::invalid_argument);
   CHECK_THROWS(select_subset(data.X, data.y, Vector::Zero(2), 5, 0), std::invalid_argument);

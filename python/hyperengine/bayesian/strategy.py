@@ -16,6 +16,7 @@ from hyperengine.bayesian.maximizer import CoreMaximizer, Maximizer, MonteCarloM
 from hyperengine.bayesian.model import Encoder, GaussianProcessModel, PriorMeanGen
 from hyperengine.bayesian.sampler import DefaultSampler
 from hyperengine.bayesian.session import Session, load_session, save_session, session_path
+from hyperengine.bayesian.subset_model import EXACT_LIMIT, SUBSET_SIZE
 from hyperengine.bayesian.utility import (
     BaseUtility,
     ExpectedImprovement,
@@ -163,6 +164,8 @@ class BayesianStrategy(BaseStrategy):
       io_save_dir / io_load_dir: save the session after every point / resume it.
       output_transform: 'yeo-johnson' (default) warps the values monotonically before the GP sees them, so a
         few outliers do not flatten the rest; None models them as they are.
+      exact_limit: the GP holds every observation up to this many (default 1000); past it, an exact GP on a
+        selected subset (the best points, the incumbent's neighbours, a random share), so steps stay fast.
     """
 
     def __init__(self, sampler: DefaultSampler, utility_gen: UtilityGen = "ei", burn_in: int | None = None,
@@ -174,7 +177,7 @@ class BayesianStrategy(BaseStrategy):
                  names: Sequence[str] | None = None, rbf_gamma: float | None = None, ucb_delta: float = 0.5,
                  pi_epsilon: float = 0.0, ei_epsilon: float = 0.0, mc_batch_size: int = 100_000,
                  mc_tweak_probability: float = 0.1, mc_flip_probability: float = 0.1,
-                 output_transform: str | None = "yeo-johnson") -> None:
+                 output_transform: str | None = "yeo-johnson", exact_limit: int = EXACT_LIMIT) -> None:
         super().__init__(sampler, io_save_dir=io_save_dir, io_load_dir=io_load_dir, names=names)
         if dimensions is not None and len(dimensions) != self._dim:
             raise ValueError(f"dimensions has {len(dimensions)} entries, the sampler has {self._dim} coordinates")
@@ -195,7 +198,8 @@ class BayesianStrategy(BaseStrategy):
         self._model = GaussianProcessModel(dimensions if dimensions is not None else self._dim,
                                            make_kernel(kernel_gen, rbf_gamma), noise_sigma=noise_sigma,
                                            prior_mean=mu_prior_gen, encode=encode, refit_every=refit_every,
-                                           seed=self._seed, output_transform=output_transform)
+                                           seed=self._seed, output_transform=output_transform,
+                                           exact_limit=exact_limit, subset_size=min(SUBSET_SIZE, exact_limit))
         self._utility_gen = utility_gen
         self._utility = self._make_utility(utility_gen)
         self._maximizer: Maximizer
