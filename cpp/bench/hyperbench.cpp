@@ -11,8 +11,9 @@
 //   suggest  one EI suggestion on that GP;
 //   memory   the bytes the subset GP's buffers hold (its factor is kept x kept), against an exact GP's n x n.
 //
-// Usage: hyperbench [--quick] [--max-n N] [--json FILE] [--repeats R]
-//   --quick   small sizes for a CI smoke run; --max-n caps n; --json writes the results as JSON too.
+// Usage: hyperbench [--quick] [--subset-only] [--max-n N] [--json FILE] [--repeats R]
+//   --quick   small sizes for a CI smoke run; --subset-only skips the exact-GP table; --max-n caps n;
+//   --json writes the results as JSON too.
 // Everything is seeded: the same build on the same machine reruns the same work.
 #include <algorithm>
 #include <chrono>
@@ -41,6 +42,7 @@ struct Config {
   int repeats = 5;
   std::string json;
   bool quick = false;
+  bool subset_only = false;
 };
 
 struct Row {
@@ -96,6 +98,8 @@ Config parse(int argc, char** argv) {
     };
     if (arg == "--quick") {
       config.quick = true;
+    } else if (arg == "--subset-only") {
+      config.subset_only = true;
     } else if (arg == "--max-n") {
       max_n = std::atoi(value().c_str());
     } else if (arg == "--json") {
@@ -103,7 +107,7 @@ Config parse(int argc, char** argv) {
     } else if (arg == "--repeats") {
       config.repeats = std::max(1, std::atoi(value().c_str()));
     } else {
-      std::fprintf(stderr, "usage: hyperbench [--quick] [--max-n N] [--json FILE] [--repeats R]\n");
+      std::fprintf(stderr, "usage: hyperbench [--quick] [--subset-only] [--max-n N] [--json FILE] [--repeats R]\n");
       std::exit(arg == "--help" || arg == "-h" ? 0 : 2);
     }
   }
@@ -113,6 +117,7 @@ Config parse(int argc, char** argv) {
     config.dims = {2, 6};
     config.repeats = std::min(config.repeats, 3);
   }
+  if (config.subset_only) config.sizes.clear();
   if (max_n > 0) {
     for (auto* sizes : {&config.sizes, &config.subset_sizes}) {
       sizes->erase(std::remove_if(sizes->begin(), sizes->end(), [&](int n) { return n > max_n; }), sizes->end());
