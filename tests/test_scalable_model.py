@@ -222,3 +222,12 @@ def test_select_subset_keeps_the_best_and_its_neighbours() -> None:
         _core.select_subset(X, y, -scales, 100)
     with pytest.raises(ValueError, match="size"):
         _core.select_subset(X, y, scales, 0)
+
+
+def test_bad_limits_and_parameters_random_search_does_not_take_are_refused() -> None:
+    with pytest.raises(ValueError, match="exact_limit must be an integer of at least 2"):
+        create_study(space(), exact_limit=1)
+    with pytest.raises(ValueError, match="subset_size must be between 2 and exact_limit"):
+        GaussianProcessModel(3, make_kernel("matern52"), exact_limit=100, subset_size=200)
+    with pytest.raises(TypeError, match="burn_in"):
+        create_study(space(), strategy="random", burn_in=3)

@@ -106,7 +106,8 @@ class BaseStrategy(ABC):
                                                     list(self._values), list(self._noise)))
 
     def add_points(self, points: npt.ArrayLike, values: npt.ArrayLike, noise: npt.ArrayLike | None = None) -> None:
-        """Record k values at once (a bulk import): as add_point one by one, with the model updated once."""
+        """Record k values at once (a bulk import): as add_point one by one, with the model updated once.
+        Imported values are nobody's proposal: a subclass's add_point (e.g. a portfolio's scores) is not called."""
         x = np.asarray(points, dtype=np.float64)
         y = np.asarray(values, dtype=np.float64).reshape(-1)
         extra = np.zeros(len(y)) if noise is None else np.asarray(noise, dtype=np.float64).reshape(-1)
