@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hypercore import _core
 from hyperengine import create_study, spec
@@ -122,6 +124,22 @@ def test_add_batch_reaches_the_state_of_adding_one_by_one(data: Any) -> None:
     np.testing.assert_allclose(bulk.gp.log_params, single.gp.log_params, rtol=1e-4, atol=1e-6)
     bulk.gp.log_params = single.gp.log_params  # at the same theta, the same factor
     np.testing.assert_allclose(bulk.gp.cholesky_factor(), single.gp.cholesky_factor(), atol=1e-8)
+
+
+@settings(max_examples=12, deadline=None)
+@given(n=st.integers(2, 90), cuts=st.lists(st.integers(0, 90), max_size=4), seed=st.integers(0, 1000))
+def test_add_batch_in_any_chunks_equals_adding_one_by_one_across_the_limit(n: int, cuts: list[int],
+                                                                           seed: int) -> None:
+    X, y = study_like_data(n, seed)
+    chunked, single = model(exact_limit=40, subset_size=25), model(exact_limit=40, subset_size=25)
+    bounds = [0, *sorted(c for c in cuts if c < n), n]
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        chunked.add_batch(X[start:end], y[start:end])
+    for row, value in zip(X, y, strict=True):
+        single.add(row, float(value))
+    assert chunked.size == single.size == n and chunked.exact == single.exact == (n <= 40)
+    np.testing.assert_array_equal(chunked.gp.inputs, single.gp.inputs)
+    np.testing.assert_allclose(chunked.gp.targets, single.gp.targets, rtol=1e-9, atol=1e-9)
 
 
 def test_add_batch_refuses_bad_rows_and_records_nothing(data: Any) -> None:
