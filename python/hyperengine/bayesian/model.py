@@ -197,7 +197,7 @@ class GaussianProcessModel:
         if self._subset is None:
             earlier = self.size - len(values)
             self._subset = SubsetGaussianProcess(self.dim, self._new_gp, self._gp.log_params, self._seed,
-                                                 self._subset_size)
+                                                 self._subset_size, refit_every=self._refit_every)
             self._subset.extend(np.asarray(self._inputs[:earlier]).reshape(-1, self.dim),
                                 np.asarray(self._values[:earlier]), np.asarray(self._noise[:earlier]))
             self._gp = self._new_gp()  # the exact GP's factor is not needed any more

@@ -33,7 +33,7 @@ class SubsetGaussianProcess:
     """Every observation in growing arrays, and an exact GP on the selected ones, brought up to date lazily."""
 
     def __init__(self, dim: int, new_gp: Callable[[], _core.GaussianProcess], theta: Array, seed: int,
-                 size: int = SUBSET_SIZE, slack: int = SUBSET_SLACK) -> None:
+                 size: int = SUBSET_SIZE, slack: int = SUBSET_SLACK, refit_every: int = 0) -> None:
         if size < 2 or slack < 1:
             raise ValueError(f"subset size must be at least 2 and slack at least 1, got {size} and {slack}")
         self._new_gp = new_gp
@@ -41,6 +41,7 @@ class SubsetGaussianProcess:
         self._seed = seed
         self._size = size
         self._slack = slack
+        self._refit_every = refit_every  # 0: once per n / 16 new points (at least 32), else every this many
         self._inputs = np.empty((0, dim))
         self._values = np.empty(0)
         self._noise = np.empty(0)
@@ -95,7 +96,8 @@ class SubsetGaussianProcess:
             self._kept = np.concatenate([self._kept, new])
         assert self._gp is not None
         self._gp.set_targets(warp(self._values[self._kept], self._noise[self._kept])[0])
-        if self._fitted_at < 0 or n - self._fitted_at >= max(32, n // 16):
+        every = self._refit_every if self._refit_every > 0 else max(32, n // 16)
+        if self._fitted_at < 0 or n - self._fitted_at >= every:
             self._gp.fit(restarts=1, seed=self._seed + n)
             self._theta = self._gp.log_params
             self._fitted_at = n
