@@ -1,13 +1,17 @@
 """Latency: the seconds one optimizer step (ask + tell) takes after n observations (d = 6, Hartmann-6's box).
 
-For each n: feed n uniformly random points with their values through the peer's import path (untimed), then
-time a window of consecutive ask/tell steps, as a user's loop would run them:
+For each n: feed n uniformly random points with their values through the peer's bulk import path (timed apart
+as `import`: hyperengine's study.add_trials, Optuna's study.add_trials), then time a window of consecutive
+ask/tell steps, as a user's loop would run them:
   cold      the first step: whatever the peer does on first use of the data (hyperengine fits its GP
             hyper-parameters from scratch; skopt fits inside tell; Optuna's GPSampler fits on every ask).
   steady    the median of the following steps: the peer's own refit policy decides what is recomputed.
   amortized (cold + (W - 1) * mean of the later steps) / W with W = max(3, n / 16): hyperengine refits once
             per n / 16 new points (its adaptive policy), so this is what a long-running loop pays per step on
             average, one refit included (in-loop refits warm-start; the cold fit does not, so this errs high).
+  first ask the cold step's ask alone: how long a study resumed or imported with n results takes to suggest.
+  rss       the growth of the process's resident memory over the import and the window (MiB, /proc/self/statm):
+            what the peer's state at n observations holds, whatever the allocator kept from earlier runs aside.
 A window stops early once `window_budget` seconds were spent after the cold step (after at least two
 steps); the amortized formula keeps the cold step's weight at 1 / W regardless. A repeat is a fresh feed with another
 seed; medians over repeats are reported. A peer is not run at a larger n once one of its steps took more
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -42,15 +47,28 @@ def window_length(n: int, minimum: int) -> int:
     return max(minimum, n // 16)
 
 
+def resident_mib() -> float:
+    """The process's resident memory now, in MiB (Linux: /proc/self/statm; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[1])
+    except OSError:
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def measure_once(peer: str, n: int, seed: int, steps: int, window_budget: float,
                  limit: float) -> dict[str, list[float]]:
-    """Ask and tell seconds of up to `steps` consecutive steps after n random observations."""
+    """Ask and tell seconds of up to `steps` consecutive steps after n random observations, the import's
+    seconds and the resident memory it and the window added."""
     problem = PROBLEMS[PROBLEM]
     rng = np.random.default_rng(seed)
     history = [(params, problem(params)) for params in (problem.random_params(rng) for _ in range(n))]
+    resident_before = resident_mib()
     adapter = make_adapter(peer, problem, seed)
+    started = time.perf_counter()
     adapter.observe(history)
-    timings: dict[str, list[float]] = {"ask": [], "tell": []}
+    timings: dict[str, list[float]] = {"ask": [], "tell": [], "import": [time.perf_counter() - started]}
     window_start = 0.0
     for step in range(steps):
         started = time.perf_counter()
@@ -66,6 +84,7 @@ def measure_once(peer: str, n: int, seed: int, steps: int, window_budget: float,
             window_start = finished
         if finished - started > limit or (step >= 1 and finished - window_start > window_budget):
             break
+    timings["rss_mib"] = [resident_mib() - resident_before]
     return timings
 
 
@@ -116,8 +135,17 @@ def summarize(runs: list[dict[str, list[float]]], window: int) -> dict[str, Any]
         "amortized_step": statistics.median(amortized(run_steps, window) for run_steps in steps),
         "ask": statistics.median(t for run in runs for t in run["ask"]),
         "tell": statistics.median(t for run in runs for t in run["tell"]),
+        "first_ask": statistics.median(run["ask"][0] for run in runs),
+        "import": _median_of(runs, "import"),
+        "rss_mib": _median_of(runs, "rss_mib"),
         "raw": runs,
     }
+
+
+def _median_of(runs: list[dict[str, list[float]]], key: str) -> float | None:
+    """The median over repeats of a once-per-run measurement (None in files written before it was recorded)."""
+    values = [run[key][0] for run in runs if run.get(key)]
+    return statistics.median(values) if values else None
 
 
 def run_latency(peers: list[str], sizes: list[int], out: Path, repeats: int, minimum_steps: int, limit: float,

@@ -96,7 +96,9 @@ def latency_tables(latency: dict[str, dict[str, Any]]) -> list[str]:
     titles = (("amortized_step", "Amortized step (mean over one refit window of max(3, n/16) steps, refits included)"),
               ("steady_step", "Steady step (ask + tell in a running loop, the peer's refit policy deciding)"),
               ("cold_step", "Cold step (the first ask + tell after importing n observations)"),
-              ("ask", "ask() alone (median over all steps)"), ("tell", "tell() alone (median over all steps)"))
+              ("ask", "ask() alone (median over all steps)"), ("tell", "tell() alone (median over all steps)"),
+              ("first_ask", "First ask after importing n observations"),
+              ("import", "Importing n observations (the peer's bulk path)"))
     for key, title in titles:
         lines += [f"**{title}**, seconds, d = 6", "", "| peer | " + " | ".join(f"n={n}" for n in sizes) + " |",
                   "| --- |" + " ---: |" * len(sizes)]
@@ -110,6 +112,13 @@ def latency_tables(latency: dict[str, dict[str, Any]]) -> list[str]:
                 else:
                     cells.append("–")
             lines.append(f"| {peer} | " + " | ".join(cells) + " |")
+        lines.append("")
+    if any(entry.get("rss_mib") is not None for payload in latency.values() for entry in payload["sizes"].values()):
+        lines += ["**Resident memory added by the import and the window**, MiB, d = 6", "",
+                  "| peer | " + " | ".join(f"n={n}" for n in sizes) + " |", "| --- |" + " ---: |" * len(sizes)]
+        for peer, payload in latency.items():
+            memory = [payload["sizes"].get(str(n), {}).get("rss_mib") for n in sizes]
+            lines.append(f"| {peer} | " + " | ".join("–" if m is None else f"{m:.0f}" for m in memory) + " |")
         lines.append("")
     return lines
 

@@ -2,7 +2,7 @@
 
 `--only 'hyperengine*'` re-runs hyperengine and its variants only (quote the pattern for the shell).
 
-Full: latency at n = 25 .. 2000 and quality on every problem, 10 seeds x 100 evaluations, results in
+Full: latency at n = 25 .. 10000 and quality on every problem, 10 seeds x 100 evaluations, results in
 benchmarks/results/. --quick: small sizes and budgets, results in benchmarks/results/quick/ (a few minutes).
 Results already on disk are kept: quality runs resume, latency files are rewritten per peer. The report
 (tables in report.md, PNG plots) is rebuilt from every result file present, whichever peers were re-run.
@@ -38,7 +38,7 @@ class Budget:
     problems: tuple[str, ...]
 
 
-FULL = Budget(sizes=(25, 50, 100, 200, 400, 1000, 2000), repeats=3, steps=3, seeds=10, evaluations=100,
+FULL = Budget(sizes=(25, 50, 100, 200, 400, 1000, 2000, 5000, 10000), repeats=3, steps=3, seeds=10, evaluations=100,
               problems=())
 QUICK = Budget(sizes=(25, 50, 100), repeats=1, steps=2, seeds=2, evaluations=30,
                problems=("branin", "hartmann6", "mixed"))

@@ -49,9 +49,10 @@ def returning_objective(params: dict[str, float], trial: Trial) -> float:
 
 
 def run_study(objective: Any, predictor: Any, n_trials: int = 24, seed: int = 0) -> Any:
-    """Random search: the GP would soon propose only good runs, leaving nothing to prune."""
-    study = create_study({"lr": spec.uniform(0.0, 1.0)}, direction="maximize", strategy="random", seed=seed,
-                         curve_predictor=predictor)
+    """Random proposals (the 'rand' utility: the GP would soon propose only good runs, leaving nothing to prune),
+    the values still fed to the GP."""
+    study = create_study({"lr": spec.uniform(0.0, 1.0)}, direction="maximize", utility_gen="rand", burn_in=0,
+                         seed=seed, curve_predictor=predictor)
     study.optimize(objective, n_trials=n_trials)
     return study
 

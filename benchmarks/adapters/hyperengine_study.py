@@ -41,5 +41,4 @@ class HyperengineAdapter(Adapter):
         self._trial = None
 
     def observe(self, history: Sequence[tuple[Params, float]]) -> None:
-        for params, value in history:
-            self._study.add_trial(params, value)
+        self._study.add_trials(history)

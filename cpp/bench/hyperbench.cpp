@@ -5,9 +5,15 @@
 //   suggest  one EI suggestion (count = 1, default optimizer options) at size n.
 //   fit      one hyper-parameter refit (fit(), default options: it fits on at most FitOptions::max_points
 //            points, printed in the header and the JSON).
+// The subset path (what hyperengine runs past 1000 observations, see subset_selection.hpp), at n up to 10,000:
+//   select   select_subset of kSubsetSize points out of n;
+//   build    a GP on them at a fitted theta (one add_batch: one blocked factorization);
+//   suggest  one EI suggestion on that GP;
+//   memory   the bytes the subset GP's buffers hold (its factor is kept x kept), against an exact GP's n x n.
 //
-// Usage: hyperbench [--quick] [--max-n N] [--json FILE] [--repeats R]
-//   --quick   small sizes for a CI smoke run; --max-n caps n; --json writes the results as JSON too.
+// Usage: hyperbench [--quick] [--subset-only] [--max-n N] [--json FILE] [--repeats R]
+//   --quick   small sizes for a CI smoke run; --subset-only skips the exact-GP table; --max-n caps n;
+//   --json writes the results as JSON too.
 // Everything is seeded: the same build on the same machine reruns the same work.
 #include <algorithm>
 #include <chrono>
@@ -21,17 +27,22 @@
 #include "hypercore/acquisition_optimizer.hpp"
 #include "hypercore/gaussian_process.hpp"
 #include "hypercore/quasi_random.hpp"
+#include "hypercore/subset_selection.hpp"
 
 using namespace hypercore;
 
 namespace {
 
+constexpr int kSubsetSize = 512;  // hyperengine's SUBSET_SIZE (python/hyperengine/bayesian/subset_model.py)
+
 struct Config {
   std::vector<int> sizes{100, 500, 1000, 2000, 5000};
+  std::vector<int> subset_sizes{2000, 5000, 10000};
   std::vector<int> dims{2, 6, 10, 20};
   int repeats = 5;
   std::string json;
   bool quick = false;
+  bool subset_only = false;
 };
 
 struct Row {
@@ -41,6 +52,16 @@ struct Row {
   double suggest_ms = 0.0;
   double fit_ms = 0.0;
   int fit_points = 0;
+};
+
+struct SubsetRow {
+  int dim = 0;
+  int n = 0;
+  double select_ms = 0.0;
+  double build_ms = 0.0;
+  double suggest_ms = 0.0;
+  double subset_mib = 0.0;
+  double exact_mib = 0.0;
 };
 
 // A smooth objective on the unit cube: a sum of shifted sines minus a bowl.
@@ -77,6 +98,8 @@ Config parse(int argc, char** argv) {
     };
     if (arg == "--quick") {
       config.quick = true;
+    } else if (arg == "--subset-only") {
+      config.subset_only = true;
     } else if (arg == "--max-n") {
       max_n = std::atoi(value().c_str());
     } else if (arg == "--json") {
@@ -84,18 +107,21 @@ Config parse(int argc, char** argv) {
     } else if (arg == "--repeats") {
       config.repeats = std::max(1, std::atoi(value().c_str()));
     } else {
-      std::fprintf(stderr, "usage: hyperbench [--quick] [--max-n N] [--json FILE] [--repeats R]\n");
+      std::fprintf(stderr, "usage: hyperbench [--quick] [--subset-only] [--max-n N] [--json FILE] [--repeats R]\n");
       std::exit(arg == "--help" || arg == "-h" ? 0 : 2);
     }
   }
   if (config.quick) {
     config.sizes = {100, 200, 400};
+    config.subset_sizes = {1000, 2000};
     config.dims = {2, 6};
     config.repeats = std::min(config.repeats, 3);
   }
+  if (config.subset_only) config.sizes.clear();
   if (max_n > 0) {
-    config.sizes.erase(std::remove_if(config.sizes.begin(), config.sizes.end(), [&](int n) { return n > max_n; }),
-                       config.sizes.end());
+    for (auto* sizes : {&config.sizes, &config.subset_sizes}) {
+      sizes->erase(std::remove_if(sizes->begin(), sizes->end(), [&](int n) { return n > max_n; }), sizes->end());
+    }
   }
   return config;
 }
@@ -149,7 +175,57 @@ std::vector<Row> run_dimension(int d, const Config& config) {
   return rows;
 }
 
-void write_json(const std::string& path, const Config& config, const std::vector<Row>& rows) {
+// The subset path on a pool of the largest n points: select, build and suggest at each n.
+std::vector<SubsetRow> run_subset(int d, const Config& config) {
+  std::vector<SubsetRow> rows;
+  if (config.subset_sizes.empty()) return rows;
+  Random random(4321 + static_cast<std::uint64_t>(d));
+  const int largest = config.subset_sizes.back();
+  const RowMatrix X = quasi_random_points(largest, d, random);
+  Vector y(largest);
+  for (int i = 0; i < largest; ++i) y[i] = objective(X.row(i).data(), d);
+  GaussianProcess fitted(make_kernel("matern52", Space(d)));
+  fitted.add_batch(X.topRows(kSubsetSize), y.head(kSubsetSize), Vector());
+  fitted.fit(FitOptions{});
+  const Vector theta = fitted.log_params();
+  const Vector length_scales = theta.head(d).array().exp();
+  for (int n : config.subset_sizes) {
+    SubsetRow row;
+    row.dim = d;
+    row.n = n;
+    std::vector<int> kept;
+    row.select_ms = milliseconds([&] { kept = select_subset(X.topRows(n), y.head(n), length_scales, kSubsetSize, 1); });
+    const int m = static_cast<int>(kept.size());
+    RowMatrix Xs(m, d);
+    Vector ys(m);
+    for (int i = 0; i < m; ++i) {
+      Xs.row(i) = X.row(kept[static_cast<size_t>(i)]);
+      ys[i] = y[kept[static_cast<size_t>(i)]];
+    }
+    GaussianProcess gp(make_kernel("matern52", Space(d)));
+    row.build_ms = milliseconds([&] {
+      gp.set_log_params(theta);
+      gp.add_batch(Xs, ys, Vector());
+    });
+    std::vector<double> suggests;
+    for (int r = 0; r < config.repeats; ++r) {
+      SuggestOptions options;
+      options.seed = static_cast<std::uint64_t>(r);
+      suggests.push_back(milliseconds([&] { suggest(gp, RowMatrix(0, d), options); }));
+    }
+    row.suggest_ms = median(suggests);
+    row.subset_mib = (static_cast<double>(m) * m + 4.0 * m * (d + 3)) * sizeof(double) / (1 << 20);
+    row.exact_mib = (static_cast<double>(n) * n + 4.0 * n * (d + 3)) * sizeof(double) / (1 << 20);
+    std::printf("%4d %6d %12.3f %12.2f %12.2f %10.1f %10.1f\n", row.dim, row.n, row.select_ms, row.build_ms,
+                row.suggest_ms, row.subset_mib, row.exact_mib);
+    std::fflush(stdout);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+void write_json(const std::string& path, const Config& config, const std::vector<Row>& rows,
+                const std::vector<SubsetRow>& subset_rows) {
   std::ofstream out(path);
   out << "{\n  \"quick\": " << (config.quick ? "true" : "false") << ",\n  \"repeats\": " << config.repeats
       << ",\n  \"fit_max_points\": " << FitOptions{}.max_points << ",\n  \"results\": [\n";
@@ -161,6 +237,17 @@ void write_json(const std::string& path, const Config& config, const std::vector
                   "\"fit_points\": %d}%s\n",
                   row.dim, row.n, row.add_ms, row.suggest_ms, row.fit_ms, row.fit_points,
                   i + 1 < rows.size() ? "," : "");
+    out << line;
+  }
+  out << "  ],\n  \"subset_size\": " << kSubsetSize << ",\n  \"subset_results\": [\n";
+  for (size_t i = 0; i < subset_rows.size(); ++i) {
+    const SubsetRow& row = subset_rows[i];
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "    {\"dim\": %d, \"n\": %d, \"select_ms\": %.4f, \"build_ms\": %.3f, \"suggest_ms\": %.3f, "
+                  "\"subset_mib\": %.2f, \"exact_mib\": %.1f}%s\n",
+                  row.dim, row.n, row.select_ms, row.build_ms, row.suggest_ms, row.subset_mib, row.exact_mib,
+                  i + 1 < subset_rows.size() ? "," : "");
     out << line;
   }
   out << "  ]\n}\n";
@@ -185,6 +272,15 @@ int main(int argc, char** argv) {
     std::printf("  d=%-3d n %5d -> %5d: x%.2f (n^2 predicts x%.2f)\n", rows[i].dim, rows[i - 1].n, rows[i].n,
                 rows[i].add_ms / rows[i - 1].add_ms, growth * growth);
   }
-  if (!config.json.empty()) write_json(config.json, config, rows);
+  std::printf("\nsubset path (an exact GP on %d selected points of n): select, build at a fitted theta, suggest;\n"
+              "memory of the GP's buffers, subset vs an exact GP on all n points\n", kSubsetSize);
+  std::printf("%4s %6s %12s %12s %12s %10s %10s\n", "d", "n", "select [ms]", "build [ms]", "suggest [ms]",
+              "subset MiB", "exact MiB");
+  std::vector<SubsetRow> subset_rows;
+  for (int d : config.dims) {
+    const std::vector<SubsetRow> part = run_subset(d, config);
+    subset_rows.insert(subset_rows.end(), part.begin(), part.end());
+  }
+  if (!config.json.empty()) write_json(config.json, config, rows, subset_rows);
   return 0;
 }

@@ -197,3 +197,9 @@ def suggest(
     threads: int = 0,
 ) -> tuple[_Array, _Array]:
     """Maximizes the acquisition over the unit cube; returns (points (count, d), scores [count])."""
+
+def select_subset(
+    X: _Array, y: _Array, length_scales: _Array, size: int, seed: int = 0
+) -> npt.NDArray[np.int64]:
+    """Indices (ascending) of at most `size` rows of X (n, d) to fit an exact GP on: the size / 4 largest values
+    y [n], the size / 2 nearest the best point in the length-scale metric, the rest drawn at random (seeded)."""

@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
   hypercore::binding::register_gp(m);
   hypercore::binding::register_acquisition(m);
   hypercore::binding::register_optimizer(m);
+  hypercore::binding::register_subset(m);
 }

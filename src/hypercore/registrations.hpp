@@ -9,5 +9,6 @@ void register_kernels(pybind11::module_& m);
 void register_gp(pybind11::module_& m);
 void register_acquisition(pybind11::module_& m);
 void register_optimizer(pybind11::module_& m);
+void register_subset(pybind11::module_& m);
 
 }  // namespace hypercore::binding

@@ -2,7 +2,8 @@
 
 It owns the hypercore GP, keeps the raw observations to rebuild it when needed (a prior mean that moves),
 maps unit-cube points to GP inputs (inactive coordinates of a conditional space to a fixed value, so they are
-ignored rather than random) and refits hyper-parameters by the core's policy.
+ignored rather than random) and refits hyper-parameters by the core's policy. Past `exact_limit` observations
+the GP is fitted on a selected subset of them (bayesian/subset_model.py), so a step stays cheap at any n.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy.typing as npt
 from hypercore import _core
 from hyperengine.bayesian.kernel import BaseKernel
 from hyperengine.bayesian.output_transform import YeoJohnsonTransform
+from hyperengine.bayesian.subset_model import EXACT_LIMIT, SUBSET_SIZE, SubsetGaussianProcess
 from hyperengine.spec.dimension import Dimension, DimensionKind
 
 PriorMeanGen = str | Callable[[npt.NDArray[np.float64]], float]
@@ -33,12 +35,21 @@ def compiled_space(dimensions: Sequence[Dimension] | int) -> _core.Space:
 
 
 class GaussianProcessModel:
-    """A GP over the unit cube, observations in raw units (to be maximized)."""
+    """A GP over the unit cube, observations in raw units (to be maximized).
+
+    exact_limit: up to this many observations the GP holds all of them; past it, an exact GP on subset_size
+    of them (the best, the incumbent's neighbours and a random share, see subset_model.py).
+    """
 
     def __init__(self, dimensions: Sequence[Dimension] | int, kernel: BaseKernel,
                  noise_sigma: float | None = None, prior_mean: PriorMeanGen = "fitted",
                  encode: Encoder | None = None, refit_every: int = 0, seed: int = 0,
-                 output_transform: str | None = "yeo-johnson") -> None:
+                 output_transform: str | None = "yeo-johnson", exact_limit: int = EXACT_LIMIT,
+                 subset_size: int = SUBSET_SIZE) -> None:
+        if isinstance(exact_limit, bool) or not isinstance(exact_limit, int) or exact_limit < 2:
+            raise ValueError(f"exact_limit must be an integer of at least 2, got {exact_limit!r}")
+        if not (2 <= subset_size <= exact_limit):
+            raise ValueError(f"subset_size must be between 2 and exact_limit ({exact_limit}), got {subset_size}")
         if noise_sigma is not None and not (np.isfinite(noise_sigma) and noise_sigma > 0):
             raise ValueError(f"noise_sigma must be a positive number, got {noise_sigma!r}")
         if not (callable(prior_mean) or prior_mean in ("mean", "max", "fitted")):
@@ -60,6 +71,10 @@ class GaussianProcessModel:
         self._transform = (YeoJohnsonTransform() if output_transform == "yeo-johnson" and not callable(prior_mean)
                            else None)
         self._gp = self._new_gp()
+        self._exact_limit = exact_limit
+        self._subset_size = subset_size
+        self._subset: SubsetGaussianProcess | None = None  # past exact_limit observations
+        self._transform_fitted_at = 0  # observations at the subset model's last output-transform fit
 
     @property
     def dim(self) -> int:
@@ -85,6 +100,7 @@ class GaussianProcessModel:
         """A copy of the model with `points` added at their posterior means (the kriging believer)."""
         clone = copy.copy(self)
         clone._gp = self._gp.copy()
+        clone._subset = None if self._subset is None else self._subset.copy()
         clone._transform = copy.copy(self._transform)
         clone._inputs, clone._values, clone._noise = list(self._inputs), list(self._values), list(self._noise)
         for point in np.atleast_2d(np.asarray(points, dtype=np.float64)):
@@ -93,8 +109,17 @@ class GaussianProcessModel:
         return clone
 
     @property
+    def exact(self) -> bool:
+        """Whether the GP holds every observation (False past exact_limit: it holds a selected subset)."""
+        return self._subset is None
+
+    @property
     def gp(self) -> _core.GaussianProcess:
         """The compiled GP, refitted first if its policy asks for it."""
+        if self._subset is not None:
+            if self._subset.stale:
+                self._refit_output_transform()
+            return self._subset.gp(self._warp)
         # Random restarts matter while the data are few; past 100 points the warm start carries the fit.
         restarts = 2 if self.size < 100 else 1
         self._gp.maybe_refit(every=self._refit_every, restarts=restarts, seed=self._seed + self.size)
@@ -121,7 +146,9 @@ class GaussianProcessModel:
         self._inputs.append(x)
         self._values.append(float(value))
         self._noise.append(float(noise))
-        if callable(self._prior_mean):
+        if self._subset is not None or self.size > self._exact_limit:
+            self._extend_subset(x[None, :], np.array([float(value)]), np.array([float(noise)]))
+        elif callable(self._prior_mean):
             self._rebuild()
         elif self._transform is None:
             self._gp.add(x, float(value), float(noise))
@@ -133,6 +160,71 @@ class GaussianProcessModel:
             self._gp.add(x, float(previous), float(noise * slope**2 * self._transform.std**2))
             self._transform.fit(np.asarray(self._values))
             self._gp.set_targets(self._transform(np.asarray(self._values)))
+
+    def add_batch(self, points: npt.ArrayLike, values: npt.ArrayLike, noise: npt.ArrayLike | None = None) -> None:
+        """Record k observations at once: the state add() one by one reaches, with the factor extended once
+        and the output transform refitted once (checked first: nothing is recorded if one is invalid)."""
+        rows = np.atleast_2d(np.asarray(points, dtype=np.float64))
+        targets = np.asarray(values, dtype=np.float64).reshape(-1)
+        extra = np.zeros(len(targets)) if noise is None else np.asarray(noise, dtype=np.float64).reshape(-1)
+        if not (len(rows) == len(targets) == len(extra)):
+            raise ValueError(f"add_batch: {len(rows)} points, {len(targets)} values and {len(extra)} noises")
+        if not np.all(np.isfinite(targets)):
+            raise ValueError("add_batch: values must be finite")
+        if not np.all(np.isfinite(extra) & (extra >= 0)):
+            raise ValueError("add_batch: noise must be finite non-negative variances")
+        X = np.array([self.encode(row) for row in rows]).reshape(len(targets), self.dim)
+        if not len(targets):
+            return
+        self._inputs.extend(X)
+        self._values.extend(targets.tolist())
+        self._noise.extend(extra.tolist())
+        if self._subset is not None or self.size > self._exact_limit:
+            self._extend_subset(X, targets, extra)
+        elif callable(self._prior_mean):
+            self._rebuild()
+        elif self._transform is None:
+            self._gp.add_batch(np.ascontiguousarray(X), targets, extra)
+        else:
+            self._transform.fit(np.asarray(self._values))
+            gp_targets, gp_noise = self._warp(targets, extra)
+            self._gp.add_batch(np.ascontiguousarray(X), gp_targets, gp_noise)
+            self._gp.set_targets(self._transform(np.asarray(self._values)))
+
+    def _extend_subset(self, X: npt.NDArray[np.float64], values: npt.NDArray[np.float64],
+                       noise: npt.NDArray[np.float64]) -> None:
+        """Past exact_limit: record in the subset model (switching to it first, with the fitted theta)."""
+        if self._subset is None:
+            earlier = self.size - len(values)
+            self._subset = SubsetGaussianProcess(self.dim, self._new_gp, self._gp.log_params, self._seed,
+                                                 self._subset_size, refit_every=self._refit_every)
+            self._subset.extend(np.asarray(self._inputs[:earlier]).reshape(-1, self.dim),
+                                np.asarray(self._values[:earlier]), np.asarray(self._noise[:earlier]))
+            self._gp = self._new_gp()  # the exact GP's factor is not needed any more
+        self._subset.extend(X, values, noise)
+
+    def _refit_output_transform(self) -> None:
+        """Refit what maps values to GP targets to every value (the subset model's tells leave it to the ask).
+
+        The Yeo-Johnson fit costs O(n) a likelihood evaluation (30 ms at n = 10,000) and moves by O(1/n) with
+        one more value, so it is refitted once the values grew by 1/128 since its last fit."""
+        if callable(self._prior_mean):
+            self._offset = float(self._prior_mean(np.asarray(self._values)))
+            if not np.isfinite(self._offset):
+                raise ValueError(f"mu_prior_gen returned {self._offset!r}; it must return a finite number")
+        elif self._transform is not None and self.size - self._transform_fitted_at >= max(1, self.size // 128):
+            self._transform.fit(np.asarray(self._values))
+            self._transform_fitted_at = self.size
+
+    def _warp(self, values: npt.NDArray[np.float64], noise: npt.NDArray[np.float64]
+              ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """GP targets and extra noise of raw values and noise variances, by the output transform as it is now."""
+        if callable(self._prior_mean):
+            return values - self._offset, noise
+        if self._transform is None:
+            return values, noise
+        slope = self._transform.derivative(values)
+        return self._transform(values), noise * slope**2 * self._transform.std**2
 
     def predict(self, points: npt.ArrayLike, standardized: bool = False
                 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -164,7 +256,7 @@ class GaussianProcessModel:
 
     def standardize(self, value: float) -> float:
         """A raw value in the GP's standardized units."""
-        gp = self._gp
+        gp = self._gp if self._subset is None else self.gp
         target = value - self._offset if self._transform is None else float(self._transform(value)[()])
         return (target - gp.y_offset) / gp.y_scale
 

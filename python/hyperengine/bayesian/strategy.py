@@ -18,6 +18,7 @@ from hyperengine.bayesian.maximizer import CoreMaximizer, Maximizer, MonteCarloM
 from hyperengine.bayesian.model import Encoder, GaussianProcessModel, PriorMeanGen
 from hyperengine.bayesian.sampler import DefaultSampler
 from hyperengine.bayesian.session import Session, load_session, save_session, session_path
+from hyperengine.bayesian.subset_model import EXACT_LIMIT, SUBSET_SIZE
 from hyperengine.bayesian.utility import (
     BaseUtility,
     ExpectedImprovement,
@@ -60,8 +61,9 @@ class BaseStrategy(ABC):
         """Feed a loaded session to the strategy (called by subclasses once their model exists)."""
         if self._loaded is None:
             return
-        for point, value, noise in zip(self._loaded.points, self._loaded.values, self._loaded.noise, strict=True):
-            self._record(np.asarray(point), value, noise)
+        if self._loaded.values:
+            self._record_batch(np.asarray(self._loaded.points, dtype=np.float64).reshape(-1, self._dim),
+                               np.asarray(self._loaded.values), np.asarray(self._loaded.noise))
         log.info("Loaded %d points from a saved session", len(self._loaded.values))
         self._loaded = None
 
@@ -112,10 +114,36 @@ class BaseStrategy(ABC):
             save_session(self._io_save_dir, Session(self._dim, self._names, [p.tolist() for p in self._points],
                                                     list(self._values), list(self._noise)))
 
+    def add_points(self, points: npt.ArrayLike, values: npt.ArrayLike, noise: npt.ArrayLike | None = None) -> None:
+        """Record k values at once (a bulk import): as add_point one by one, with the model updated once.
+        Imported values are nobody's proposal: a subclass's add_point (e.g. a portfolio's scores) is not called."""
+        x = np.asarray(points, dtype=np.float64)
+        y = np.asarray(values, dtype=np.float64).reshape(-1)
+        extra = np.zeros(len(y)) if noise is None else np.asarray(noise, dtype=np.float64).reshape(-1)
+        if x.ndim != 2 or x.shape != (len(y), self._dim) or len(extra) != len(y):
+            raise ValueError(f"add_points: expected ({len(y)}, {self._dim}) points and {len(y)} noises, got "
+                             f"{x.shape} and {len(extra)}")
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            raise ValueError("add_points: points and values must be finite")
+        if not np.all(np.isfinite(extra) & (extra >= 0)):
+            raise ValueError("add_points: noise must be finite non-negative variances")
+        if not len(y):
+            return
+        self._record_batch(x, y, extra)
+        if self._io_save_dir:
+            save_session(self._io_save_dir, Session(self._dim, self._names, [p.tolist() for p in self._points],
+                                                    list(self._values), list(self._noise)))
+
     def _record(self, point: npt.NDArray[np.float64], value: float, noise: float) -> None:
         self._points.append(point)
         self._values.append(value)
         self._noise.append(noise)
+
+    def _record_batch(self, points: npt.NDArray[np.float64], values: npt.NDArray[np.float64],
+                      noise: npt.NDArray[np.float64]) -> None:
+        """Record k points; strategies with a model override this to update it once."""
+        for point, value, extra in zip(points, values, noise, strict=True):
+            BaseStrategy._record(self, point.copy(), float(value), float(extra))
 
     def _pending_array(self, pending: npt.ArrayLike | None) -> npt.NDArray[np.float64]:
         """Pending user points (p, d) as cube positions."""
@@ -147,6 +175,8 @@ class BayesianStrategy(BaseStrategy):
       io_save_dir / io_load_dir: save the session after every point / resume it.
       output_transform: 'yeo-johnson' (default) warps the values monotonically before the GP sees them, so a
         few outliers do not flatten the rest; None models them as they are.
+      exact_limit: the GP holds every observation up to this many (default 1000); past it, an exact GP on a
+        selected subset (the best points, the incumbent's neighbours, a random share), so steps stay fast.
     """
 
     def __init__(self, sampler: DefaultSampler, utility_gen: UtilityGen = "ei", burn_in: int | None = None,
@@ -158,7 +188,7 @@ class BayesianStrategy(BaseStrategy):
                  names: Sequence[str] | None = None, rbf_gamma: float | None = None, ucb_delta: float = 0.5,
                  pi_epsilon: float = 0.0, ei_epsilon: float = 0.0, mc_batch_size: int = 100_000,
                  mc_tweak_probability: float = 0.1, mc_flip_probability: float = 0.1,
-                 output_transform: str | None = "yeo-johnson") -> None:
+                 output_transform: str | None = "yeo-johnson", exact_limit: int = EXACT_LIMIT) -> None:
         super().__init__(sampler, io_save_dir=io_save_dir, io_load_dir=io_load_dir, names=names)
         if dimensions is not None and len(dimensions) != self._dim:
             raise ValueError(f"dimensions has {len(dimensions)} entries, the sampler has {self._dim} coordinates")
@@ -181,7 +211,8 @@ class BayesianStrategy(BaseStrategy):
         self._model = GaussianProcessModel(dimensions if dimensions is not None else self._dim,
                                            make_kernel(kernel_gen, rbf_gamma), noise_sigma=noise_sigma,
                                            prior_mean=mu_prior_gen, encode=encode, refit_every=refit_every,
-                                           seed=self._seed, output_transform=output_transform)
+                                           seed=self._seed, output_transform=output_transform,
+                                           exact_limit=exact_limit, subset_size=min(SUBSET_SIZE, exact_limit))
         self._utility_gen = utility_gen
         self._utility = self._make_utility(utility_gen)
         self._maximizer: Maximizer
@@ -225,6 +256,12 @@ class BayesianStrategy(BaseStrategy):
     def _record(self, point: npt.NDArray[np.float64], value: float, noise: float) -> None:
         super()._record(point, value, noise)
         self._model.add(self._domain.to_cube(point)[0], value, noise)
+
+    def _record_batch(self, points: npt.NDArray[np.float64], values: npt.NDArray[np.float64],
+                      noise: npt.NDArray[np.float64]) -> None:
+        # the model first: an invalid point leaves nothing recorded
+        self._model.add_batch(self._domain.to_cube(points), values, noise)
+        super()._record_batch(points, values, noise)
 
     def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.generic]:
         return self._propose(self._utility, count, pending)

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from hypercore import _core
 from hyperengine.bayesian.portfolio import BayesianPortfolioStrategy
+from hyperengine.bayesian.random_strategy import RandomStrategy
 from hyperengine.bayesian.sampler import DefaultSampler
 from hyperengine.bayesian.strategy import BaseStrategy, BayesianStrategy
 from hyperengine.curve.base import CurvePredictor
@@ -79,8 +80,8 @@ class Study:
         common: dict[str, Any] = {
             "dimensions": self._dimensions, "encode": self._encode, "seed": seed,
             "names": [dim.name for dim in self._dimensions]}
-        if strategy == "random":
-            return BayesianStrategy(sampler, utility_gen="rand", burn_in=0, **common, **params)
+        if strategy == "random":  # no model: O(1) per trial
+            return RandomStrategy(sampler, names=common["names"], **params)
         if strategy == "portfolio":
             return BayesianPortfolioStrategy(sampler, **common, **params)
         return BayesianStrategy(sampler, **common, **params)
@@ -112,7 +113,7 @@ class Study:
                 trial.state = TrialState.FAILED
                 trial.error = "interrupted: the process ended before the trial was told"
             self._trials.append(trial)
-            self._feed(trial)
+        self._feed_all(self._trials)
         log.info("Resumed %d trials from %s", len(self._trials), self._storage.path if self._storage else "")
 
     # -- properties -----------------------------------------------------------------------------------------
@@ -226,6 +227,18 @@ class Study:
             except _core.LinAlgError as failure:  # the GP keeps its previous points; the trial stays recorded
                 log.warning("Trial %d could not be added to the GP: %s", trial.number, failure)
 
+    def _feed_all(self, trials: Sequence[Trial]) -> None:
+        """Give finished trials to the strategy in one batch (one factorization); one by one if that fails."""
+        fed = [t for t in trials if t.state in (TrialState.COMPLETE, TrialState.PRUNED) and t.value is not None]
+        if not fed:
+            return
+        try:
+            self._strategy.add_points(np.array([t.point for t in fed]), [self._sign * float(t.value)  # type: ignore[arg-type]
+                                                                         for t in fed], [t.noise for t in fed])
+        except _core.LinAlgError:  # nothing was recorded: find the offending trials one by one
+            for trial in fed:
+                self._feed(trial)
+
     def _should_stop(self, trial: Trial) -> bool:
         if self._curve_predictor is None or not trial.intermediate_values:
             return False
@@ -266,6 +279,34 @@ class Study:
             raise ValueError(f"add_trial: value must be a finite number, got {value!r}")
         trial = self._new_trial(self._parsed.to_unit(params), copy.deepcopy(params))
         return self.tell(trial, numeric)
+
+    def add_trials(self, rows: Iterable[tuple[Any, float]]) -> list[Trial]:
+        """Import known results in bulk: complete trials from (params, value) pairs, the same state as add_trial
+        one by one, with the model updated once and the storage written once. Every row is checked first:
+        nothing is recorded when one is invalid."""
+        checked: list[tuple[npt.NDArray[np.float64], Any, float]] = []
+        for index, row in enumerate(rows):
+            try:
+                params, value = row
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"add_trials: row {index} is not a (params, value) pair") from error
+            numeric = _as_number(value)
+            if numeric is None:
+                raise ValueError(f"add_trials: row {index}: value must be a finite number, got {value!r}")
+            try:
+                point = self._parsed.to_unit(params)
+            except ValueError as error:
+                raise ValueError(f"add_trials: row {index}: {error}") from error
+            checked.append((point, copy.deepcopy(params), numeric))
+        finished = datetime.now()
+        added: list[Trial] = []
+        for point, params, numeric in checked:
+            trial = self._new_trial(point, params)
+            trial.state, trial.value, trial.datetime_complete = TrialState.COMPLETE, numeric, finished
+            added.append(trial)
+        self._feed_all(added)
+        self._save()
+        return added
 
     def _save(self) -> None:
         if self._storage is not None:
