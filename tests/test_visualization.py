@@ -233,7 +233,7 @@ def test_importances_rank_the_only_parameter_that_matters_first() -> None:
 def test_importances_of_an_additive_function_are_its_variance_shares() -> None:
     # f = 2x + y on the unit square: Var(2x) = 4/12, Var(y) = 1/12, no interaction -> shares 0.8 and 0.2.
     study = hyperengine.create_study({"x": spec.uniform(0, 1), "y": spec.uniform(0, 1)}, seed=4,
-                                     strategy="random")
+                                     utility_gen="rand", burn_in=0)  # random points, fed to the GP
     study.optimize(lambda p: 2 * p["x"] + p["y"], n_trials=30)
     importances = visualization.param_importances(study)
     assert importances["x"] == pytest.approx(0.8, abs=0.04) and importances["y"] == pytest.approx(0.2, abs=0.04)
