@@ -55,8 +55,12 @@ class _LocalFit:
         squared = np.sum((self.x - point) ** 2, axis=1) / self.bandwidth**2
         return self.weight * np.exp(-0.5 * (squared - squared.min()))
 
-    def predict(self, point: npt.NDArray[np.float64]) -> float:
-        return float(_weighted_ridge(self.x, self.y, self.kernel(point)) @ np.append(1.0, point))
+    def predict(self, point: npt.NDArray[np.float64], kernel: npt.NDArray[np.float64]) -> float:
+        """The local fit's gain at `point`, kept within the gains of its neighbours (no wild extrapolation
+        when the point lies outside the data: a flat run among rising ones)."""
+        gain = float(_weighted_ridge(self.x, self.y, kernel) @ np.append(1.0, point))
+        near = kernel > 1e-3 * kernel.max()
+        return float(np.clip(gain, self.y[near].min(), self.y[near].max()))
 
 
 def _weighted_ridge(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64],
@@ -208,11 +212,11 @@ class CrossRunCurvePredictor(CurvePredictor):
             return None
         scale = self._scale()
         point = self._features(array) / scale
-        mean = fit.predict(point)
         kernel = fit.kernel(point)
         total = float(kernel.sum())
         if total <= 0:
             kernel, total = fit.weight.copy(), float(fit.weight.sum())
+        mean = fit.predict(point, kernel)
         effective = total**2 / float(kernel @ kernel)
         trust = effective / (effective + _PSEUDO_RUNS)
         weights = trust * kernel / total + (1 - trust) * fit.weight / fit.weight.sum()
