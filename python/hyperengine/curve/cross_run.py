@@ -68,7 +68,7 @@ def _weighted_ridge(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64],
     """(p + 1,) intercept and slopes of sum_j w_j (y_j - b0 - x_j b)^2 + _RIDGE |b|^2."""
     design = np.column_stack([np.ones(len(x)), x])
     gram = design.T @ (design * w[:, None]) + np.diag([1e-9] + [_RIDGE] * x.shape[1])
-    return np.linalg.solve(gram, design.T @ (w * y))
+    return np.asarray(np.linalg.solve(gram, design.T @ (w * y)), dtype=np.float64)
 
 
 def _loo_predictions(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], weight: npt.NDArray[np.float64],

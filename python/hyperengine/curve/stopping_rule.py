@@ -50,14 +50,15 @@ class StoppingRule:
             raise ValueError(f"min_epochs must be >= 1, got {min_epochs}")
         self.stop_probability = stop_probability
         self.min_epochs = int(min_epochs)
-        self._predictor_args = {"max_epochs": max_epochs, "min_input_size": min_epochs,
-                                "stop_probability": stop_probability, "min_curves": min_curves,
-                                "partial_weight": partial_weight, "min_noise": min_noise}
-        CrossRunCurvePredictor(**self._predictor_args)  # checks the arguments now, not at the first call
+        self._max_epochs, self._min_curves = max_epochs, min_curves
+        self._partial_weight, self._min_noise = partial_weight, min_noise
+        self.predictor()  # checks the arguments now, not at the first call
 
     def predictor(self) -> CrossRunCurvePredictor:
         """A fresh, empty predictor with this rule's settings (larger is better)."""
-        return CrossRunCurvePredictor(**self._predictor_args)
+        return CrossRunCurvePredictor(self._max_epochs, self.min_epochs, self.stop_probability,
+                                      min_curves=self._min_curves, partial_weight=self._partial_weight,
+                                      min_noise=self._min_noise)
 
     def decide(self, curve: CurveLike, finished: Sequence[CurveLike], stopped: Sequence[CurveLike] = (),
                direction: str = "maximize") -> StopDecision:
