@@ -193,11 +193,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--orders", type=int, default=5, help="random orders per data set (replay)")
     parser.add_argument("--gp-seeds", type=int, default=2, help="GP loops per data set and model")
     parser.add_argument("--trials", type=int, default=30, help="runs chosen by the GP per loop")
+    parser.add_argument("--datasets", nargs="+", default=None, help="only these data sets (default: all)")
     parser.add_argument("--smoke", action="store_true", help="tiny: 2 data sets, 12 runs, 1 order, 6 GP trials")
     args = parser.parse_args(argv)
     payload = json.loads(args.data.read_text())
     records: list[dict[str, Any]] = payload["curves"]
-    datasets = list(dict.fromkeys(r["dataset"] for r in records))
+    datasets = args.datasets or list(dict.fromkeys(r["dataset"] for r in records))
     orders, gp_seeds, trials, thresholds = args.orders, args.gp_seeds, args.trials, THRESHOLDS
     if args.smoke:
         datasets, orders, gp_seeds, trials, thresholds = datasets[:2], 1, 1, 6, (0.05,)
