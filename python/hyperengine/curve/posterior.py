@@ -30,6 +30,21 @@ class CurvePosterior:
         variance = float(self.weights @ ((self.final - mean) ** 2 + self.sigma**2))
         return mean, float(np.sqrt(variance))
 
+    def quantile(self, q: float) -> float:
+        """The q-quantile of the observed final value (bisection on the mixture's CDF, to 1e-9 of its range)."""
+        if not 0.0 < q < 1.0:
+            raise ValueError(f"q must be in (0, 1), got {q}")
+        low = float(np.min(self.final - 9.0 * self.sigma)) - 1e-12
+        high = float(np.max(self.final + 9.0 * self.sigma)) + 1e-12
+        tolerance = 1e-9 * max(high - low, 1e-12)
+        while high - low > tolerance:
+            middle = 0.5 * (low + high)
+            if self.prob_exceeds(middle) > 1.0 - q:
+                low = middle
+            else:
+                high = middle
+        return 0.5 * (low + high)
+
     def prob_exceeds(self, threshold: float) -> float:
         """P(observed final value > threshold) under the mixture."""
         noisy = self.sigma > 0

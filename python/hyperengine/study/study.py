@@ -30,6 +30,7 @@ from hyperengine.bayesian.random_strategy import RandomStrategy
 from hyperengine.bayesian.sampler import DefaultSampler
 from hyperengine.bayesian.strategy import BaseStrategy, BayesianStrategy
 from hyperengine.curve.base import CurvePredictor
+from hyperengine.curve.cross_run import CrossRunCurvePredictor
 from hyperengine.persistence import CorruptStateError
 from hyperengine.spec.parsed import ParsedSpec
 from hyperengine.study.progress import ProgressBar
@@ -202,6 +203,8 @@ class Study:
         if target is TrialState.RUNNING:
             raise ValueError("tell: state cannot be 'running'")
         numeric = _as_number(value)
+        if target is TrialState.PRUNED and numeric is None and value is None:
+            numeric, noise = self._pruned_value(trial)  # a stopped run is told with its predicted final value
         trial.datetime_complete = datetime.now()
         if target is TrialState.FAILED or (target is TrialState.COMPLETE and numeric is None):
             trial.state = TrialState.FAILED
@@ -216,6 +219,9 @@ class Study:
         if (trial.state is TrialState.COMPLETE and trial.value is not None and self._curve_predictor is not None
                 and trial.intermediate_values):
             self._curve_predictor.add_curve([self._sign * v for v in trial.curve], self._sign * trial.value)
+        if trial.state is TrialState.PRUNED and isinstance(self._curve_predictor, CrossRunCurvePredictor) \
+                and trial.intermediate_values:
+            self._curve_predictor.add_partial_curve([self._sign * v for v in trial.curve])  # partial curves are data
         self._save()
         return trial
 
@@ -383,12 +389,21 @@ def _objective_caller(func: Objective) -> Callable[[Trial], Any]:
 
 def create_study(space: Any, direction: str = "maximize", strategy: str | BaseStrategy = "bayesian",
                  seed: int | None = None, curve_predictor: CurvePredictor | None = None,
-                 storage: str | os.PathLike[str] | None = None, **strategy_params: Any) -> Study:
+                 storage: str | os.PathLike[str] | None = None, pruner: str | None = None,
+                 **strategy_params: Any) -> Study:
     """A study over `space` (a spec). direction: 'maximize' | 'minimize'. strategy: 'bayesian' (default),
     'portfolio', 'random' or a BaseStrategy; strategy_params go to it (utility_gen, burn_in, kernel_gen, ...).
     seed makes the proposals reproducible. curve_predictor enables trial.should_stop(). storage: a JSON file
     saved after every ask and tell; an existing one is resumed (an error if it belongs to another spec).
+    pruner='curve': trial.should_stop() with the default early-stopping rule (CrossRunCurvePredictor, see
+    docs/curves.md); a stopped trial told with state='pruned' and no value gets its predicted final value.
     """
+    if pruner is not None:
+        if pruner != "curve":
+            raise ValueError(f"pruner must be 'curve' or None, got {pruner!r}")
+        if curve_predictor is not None:
+            raise ValueError("give pruner='curve' or a curve_predictor, not both")
+        curve_predictor = CrossRunCurvePredictor()
     return Study(space, direction=direction, strategy=strategy, seed=seed, curve_predictor=curve_predictor,
                  storage=storage, **strategy_params)
 
