@@ -24,15 +24,35 @@ from hyperengine.storage.in_memory import InMemoryStorage
 StorageLike = BaseStorage | str | os.PathLike[str] | None
 
 
-def get_storage(storage: StorageLike) -> BaseStorage:
-    """The storage for a URL: None -> in memory; a BaseStorage is returned as is."""
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+
+def get_storage(storage: StorageLike, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> BaseStorage:
+    """The storage for a URL: None -> in memory; `sqlite:///relative/path` or `sqlite:////absolute/path`;
+    `postgresql://...`; any other path -> one JSON file (single process). A BaseStorage is returned as is.
+    busy_timeout: seconds a write waits for another process's lock before StorageLockedError."""
     if storage is None:
         return InMemoryStorage()
     if isinstance(storage, BaseStorage):
         return storage
     if not isinstance(storage, (str, os.PathLike)):
         raise TypeError(f"storage must be a URL, a path, a BaseStorage or None, got {type(storage).__name__}")
-    raise ValueError(f"storage: unsupported URL {os.fspath(storage)!r}")
+    url = os.fspath(storage)
+    if url.startswith("sqlite:///"):
+        from hyperengine.storage.sql import SQLStorage
+        from hyperengine.storage.sqlite import SqliteDialect
+
+        return SQLStorage(url, SqliteDialect(url[len("sqlite:///"):], timeout=busy_timeout))
+    if url.startswith(("postgresql://", "postgres://")):
+        from hyperengine.storage.postgres import PostgresDialect
+        from hyperengine.storage.sql import SQLStorage
+
+        return SQLStorage(url, PostgresDialect(url, timeout=busy_timeout))
+    if url.endswith(".json") or "://" not in url:
+        from hyperengine.storage.json_file import JsonFileStorage
+
+        return JsonFileStorage(url)
+    raise ValueError(f"storage: unsupported URL {url!r} (use sqlite:///PATH, postgresql://..., a .json path or None)")
 
 
 __all__ = ["BaseStorage", "CorruptStateError", "DuplicateStudyError", "FrozenTrial", "InMemoryStorage",
