@@ -4,6 +4,7 @@ python/hyperengine/storage/base.py, then the Study on top of it."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -213,15 +214,25 @@ def test_a_different_space_or_direction_or_an_unasked_resume_is_refused(location
     create_study(space(), storage=location, study_name="s", load_if_exists=True, direction="minimize").close()
 
 
-def test_a_spec_with_a_lambda_is_stored_without_pickle_and_needs_its_space(location: Any) -> None:
-    with_lambda = {"x": spec.uniform(0.0, 1.0, transform=lambda v: v * 2)}
+def test_a_spec_with_lambdas_is_stored_and_one_that_cannot_be_pickled_needs_its_space(location: Any) -> None:
+    with_lambda = {"lr": 10 ** spec.uniform(-3, -1), "x": spec.uniform(0.0, 1.0, transform=lambda v: v * 2)}
     study = create_study(with_lambda, storage=location, study_name="s")
     study.tell(study.ask(), 1.0)
     study.close()
+    resumed = load_study("s", location)  # cloudpickle stored the lambdas by value
+    assert resumed.parsed_spec.instantiate([0.5, 0.5]) == {"lr": pytest.approx(0.01), "x": 1.0}
+    resumed.close()
+    if is_json(location):
+        return
+    lock = threading.Lock()
+    unpicklable = {"x": spec.uniform(0.0, 1.0, transform=lambda v: v if lock else v)}  # a lock: no pickle can
+    study = create_study(unpicklable, storage=location, study_name="locked")
+    study.tell(study.ask(), 1.0)
+    study.close()
     with pytest.raises(ValueError, match="could not be pickled.*pass the space"):
-        load_study("s", location)
-    resumed = load_study("s", location, space=with_lambda)
-    assert len(resumed.trials) == 1 and 0.0 <= resumed.trials[0].params["x"] <= 2.0
+        load_study("locked", location)
+    resumed = load_study("locked", location, space=unpicklable)
+    assert len(resumed.trials) == 1 and 0.0 <= resumed.trials[0].params["x"] <= 1.0
     resumed.close()
 
 

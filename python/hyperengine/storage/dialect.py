@@ -32,6 +32,9 @@ class Dialect(ABC):
         """The statement in this driver's placeholder style (written with `?`)."""
         return statement
 
+    def configure(self, connection: Any) -> None:
+        """Settings applied once the database is known to be a hyperengine store (nothing by default)."""
+
     def lock_schema(self, cursor: Any) -> None:
         """Serialize schema creation by processes opening an empty database at once (SQLite: BEGIN IMMEDIATE
         does already)."""

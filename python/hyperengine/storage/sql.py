@@ -50,6 +50,10 @@ class SQLStorage(BaseStorage):
         self._statements: dict[str, str] = {}
         try:
             self._prepare(check_version)
+            try:
+                dialect.configure(self._connection)
+            except Exception as error:
+                raise dialect.translate(error) or error from error
         except BaseException:
             self._connection.close()
             raise
@@ -120,6 +124,9 @@ class SQLStorage(BaseStorage):
         """Run the migrations from the database's version to the current one: (old, new) versions."""
         with self._transaction(write=True) as cursor:
             old = self._read_version(cursor)
+            if old < 1:
+                raise CorruptStateError(f"{self._dialect.location}: schema version {old} was never written by "
+                                        "hyperengine")
             if old > SCHEMA_VERSION:
                 raise _version_error(self._dialect.location, old, self._url)
             for version in range(old + 1, SCHEMA_VERSION + 1):

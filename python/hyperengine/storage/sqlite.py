@@ -30,14 +30,13 @@ class SqliteDialect(Dialect):
         if self.path.is_dir():
             raise ValueError(f"storage: {self.path} is a directory, not a SQLite database file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.Error as error:
-            connection.close()
-            raise self.translate(error) or error from error
-        return connection
+        return sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+
+    def configure(self, connection: Any) -> None:
+        """WAL and synchronous=NORMAL, set only once the file is known to be a hyperengine store (switching the
+        journal mode writes the file's header)."""
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
 
     def begin_write(self, cursor: Any) -> None:
         cursor.execute("BEGIN IMMEDIATE")

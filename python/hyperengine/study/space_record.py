@@ -1,9 +1,11 @@
 """How a study's search space is stored with it: a fingerprint to compare, and the spec pickled when it can be.
 
 The fingerprint is the list of dimensions ({"name", "kind", "levels"} per unit-cube coordinate): two specs with
-the same fingerprint propose and store the same points. The spec itself is stored pickled (so load_study needs
-no space) unless it cannot be pickled: specs holding lambdas (`transform=lambda ...`, `merge(..., lambda ...)`)
-cannot, and then the loader passes the space again, which is checked against the fingerprint.
+the same fingerprint propose and store the same points. The spec itself is stored pickled, so load_study needs
+no space. Specs hold lambdas (arithmetic on nodes keeps its inverses as lambdas; `transform=lambda ...`), which
+the standard pickle refuses: with cloudpickle installed (the `storage` extra) they are pickled by value; without
+it such a spec is stored as None and the loader passes the space again (checked against the fingerprint).
+Unpickling runs code from the store: open only storages you trust.
 """
 
 from __future__ import annotations
@@ -21,9 +23,15 @@ def fingerprint(dimensions: list[Dimension]) -> list[dict[str, Any]]:
 
 
 def pickled(space: Any) -> bytes | None:
-    """The spec pickled, or None when it holds something pickle refuses (lambdas, local functions)."""
+    """The spec pickled (by cloudpickle when installed), or None when it cannot be."""
     try:
-        return pickle.dumps(space, protocol=pickle.HIGHEST_PROTOCOL)
+        import cloudpickle
+    except ImportError:
+        dumps = pickle.dumps
+    else:
+        dumps = cloudpickle.dumps
+    try:
+        return dumps(space, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
 

@@ -54,6 +54,7 @@ DIRECTIONS = ("maximize", "minimize")
 STRATEGIES = ("bayesian", "portfolio", "random")
 DEFAULT_STUDY_NAME = "default"
 DEFAULT_HEARTBEAT_GRACE = 60.0
+PROPOSAL_GAP = 1e-4  # the core keeps proposals this far (max-norm) from observed and pending points
 Objective = Callable[..., Any]
 
 
@@ -143,9 +144,13 @@ class Study:
         if space is None:
             if record.space is None:
                 raise ValueError(f"study {record.name!r} in {self._storage.url} was stored without its spec (it "
-                                 "could not be pickled: lambdas?): pass the space to load it")
+                                 "could not be pickled: lambdas without cloudpickle, pip install "
+                                 "'hyperengine[storage]'): pass the space to load it")
             try:
                 space = pickle.loads(record.space)
+            except ModuleNotFoundError as error:
+                raise ValueError(f"study {record.name!r} in {self._storage.url} holds its spec pickled by cloudpickle "
+                                 f"({error}): pip install 'hyperengine[storage]', or pass the space") from error
             except Exception as error:  # an unpicklable payload is a damaged store, whatever pickle raised
                 raise CorruptStateError(f"{self._storage.url}: the stored spec of study {record.name!r} cannot be "
                                         f"unpickled ({error})") from error
@@ -163,11 +168,12 @@ class Study:
                                         f"that contradict its point {trial.point.tolist()}")
 
     def _worker_seed(self, seed: int | None, created: bool) -> int | None:
-        """The strategy's seed: `seed` for the worker that created the study; mixed with the worker's id for
-        the others, so workers sharing one seed do not propose the same burn-in points."""
-        if seed is None or created or not self._storage.shared or isinstance(seed, bool) or not isinstance(seed, int):
+        """The strategy's seed: `seed` for the worker that created the study; for the others of a shared storage
+        mixed with the worker's id (a fresh one when seed is None: the burn-in design of seed None is fixed), so
+        workers do not propose the same burn-in points."""
+        if created or not self._storage.shared or isinstance(seed, bool) or not isinstance(seed, int | None):
             return seed
-        return (seed + zlib.crc32(self._worker.encode())) % 2**32
+        return ((seed or 0) + zlib.crc32(self._worker.encode())) % 2**32
 
     def _make_strategy(self, strategy: str | BaseStrategy, seed: int | None,
                        params: dict[str, Any]) -> BaseStrategy:
@@ -322,15 +328,30 @@ class Study:
             trials.append(self._register(claimed, params))
         remaining = count - len(trials)
         if remaining:
-            running = [t.point for t in self._mirror.values() if t.state is TrialState.RUNNING]
-            pending = np.array(running + [t.point for t in trials]).reshape(-1, self._parsed.size())
-            for point in self._strategy.next_proposals(remaining, pending=pending if len(pending) else None):
-                point = np.clip(np.asarray(point, dtype=np.float64), 0.0, 1.0)
+            for point in self._propose(remaining, [t.point for t in trials]):
                 params = self._parsed.instantiate(point)
                 created = self._storage.create_trial(self._record.study_id, self._worker, point.tolist(),
                                                      self._storable(params))
                 trials.append(self._register(created, params))
         return trials[0] if n is None else trials
+
+    def _propose(self, count: int, own: list[npt.NDArray[np.float64]]) -> list[npt.NDArray[np.float64]]:
+        """count new points, every worker's RUNNING trials fantasized. Workers propose concurrently: when a
+        trial another worker started while this one computed lies within PROPOSAL_GAP of a proposal, the
+        proposals are made again with it pending (once; the window left is one read to one write)."""
+        for attempt in range(2):
+            running = [t.point for t in self._mirror.values() if t.state is TrialState.RUNNING]
+            pending = np.array(running + own).reshape(-1, self._parsed.size())
+            known = set(self._mirror)
+            proposals = [np.clip(np.asarray(point, dtype=np.float64), 0.0, 1.0) for point in
+                         self._strategy.next_proposals(count, pending=pending if len(pending) else None)]
+            if not self._storage.shared or attempt:
+                return proposals
+            self._sync()
+            started = [t.point for n, t in self._mirror.items() if n not in known and t.state is TrialState.RUNNING]
+            if not any(np.max(np.abs(p - q)) < PROPOSAL_GAP for p in proposals for q in started):
+                return proposals
+        return proposals
 
     def _register(self, snapshot: FrozenTrial, params: Any) -> Trial:
         handle = Trial(self, snapshot, params)
