@@ -1,4 +1,5 @@
-"""The `hyperengine` command: `hyperengine demo` and `hyperengine tune FILE.py`."""
+"""The `hyperengine` command: `demo`, `tune FILE.py` (one worker of a study; start several on one storage),
+`studies URL`, `trials URL NAME` and `storage upgrade URL`."""
 
 from __future__ import annotations
 
@@ -34,7 +35,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune.add_argument("--seed", type=int, default=None)
     tune.add_argument("--save-dir", type=Path, default=None,
                       help="keep the study in SAVE_DIR/study.json and resume it when it exists")
+    tune.add_argument("--storage", default=None, help="a storage URL (sqlite:///PATH, postgresql://...): the "
+                      "study is resumed when it exists, and several `tune` processes on it are workers of one study")
+    tune.add_argument("--study-name", default=None, help="the study's name in the storage (default: 'default')")
     tune.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    studies = commands.add_parser("studies", help="list the studies of a storage")
+    studies.add_argument("url")
+
+    trials = commands.add_parser("trials", help="export the trials of a study")
+    trials.add_argument("url")
+    trials.add_argument("name")
+    trials.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    storage = commands.add_parser("storage", help="maintain a storage")
+    storage_commands = storage.add_subparsers(dest="storage_command", required=True)
+    upgrade = storage_commands.add_parser("upgrade", help="upgrade a database to this version's schema")
+    upgrade.add_argument("url")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -44,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         run_demo(trials=args.trials, epochs=args.epochs, seed=args.seed)
         return 0
+    if args.command in ("studies", "trials", "storage"):
+        from hyperengine.storage_cli import run_storage_command
+
+        return run_storage_command(args)
     return _tune(args)
 
 
@@ -54,14 +75,19 @@ def _tune(args: argparse.Namespace) -> int:
     if space is None or not callable(objective):
         print(f"{args.file}: define `space` (a spec) and a callable `objective`", file=sys.stderr)
         return 2
-    storage = args.save_dir / "study.json" if args.save_dir else None
+    if args.storage and args.save_dir:
+        print("hyperengine tune: give --storage or --save-dir, not both", file=sys.stderr)
+        return 2
+    storage = args.storage or (args.save_dir / "study.json" if args.save_dir else None)
     study = hyperengine.create_study(space, direction=getattr(module, "direction", "maximize"), seed=args.seed,
-                                     storage=storage, **getattr(module, "strategy_params", {}))
+                                     storage=storage, study_name=args.study_name, load_if_exists=True,
+                                     **getattr(module, "strategy_params", {}))
     done = len(study.trials)
     if done:
         print(f"resuming {done} trials from {storage}")
     study.optimize(objective, n_trials=args.trials, timeout=args.timeout, show_progress_bar=not args.no_progress)
     _report(study)
+    study.close()
     return 0
 
 

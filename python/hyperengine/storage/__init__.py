@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from hyperengine.storage.base import BaseStorage
 from hyperengine.storage.errors import (
@@ -20,6 +21,9 @@ from hyperengine.storage.errors import (
 )
 from hyperengine.storage.frozen import FrozenTrial, StudyRecord, StudySummary, TrialChanges, TrialState
 from hyperengine.storage.in_memory import InMemoryStorage
+
+if TYPE_CHECKING:
+    from hyperengine.storage.sql import SQLStorage
 
 StorageLike = BaseStorage | str | os.PathLike[str] | None
 
@@ -38,21 +42,26 @@ def get_storage(storage: StorageLike, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     if not isinstance(storage, (str, os.PathLike)):
         raise TypeError(f"storage must be a URL, a path, a BaseStorage or None, got {type(storage).__name__}")
     url = os.fspath(storage)
-    if url.startswith("sqlite:///"):
-        from hyperengine.storage.sql import SQLStorage
-        from hyperengine.storage.sqlite import SqliteDialect
-
-        return SQLStorage(url, SqliteDialect(url[len("sqlite:///"):], timeout=busy_timeout))
-    if url.startswith(("postgresql://", "postgres://")):
-        from hyperengine.storage.postgres import PostgresDialect
-        from hyperengine.storage.sql import SQLStorage
-
-        return SQLStorage(url, PostgresDialect(url, timeout=busy_timeout))
+    if url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        return _database(url, busy_timeout)
     if url.endswith(".json") or "://" not in url:
         from hyperengine.storage.json_file import JsonFileStorage
 
         return JsonFileStorage(url)
     raise ValueError(f"storage: unsupported URL {url!r} (use sqlite:///PATH, postgresql://..., a .json path or None)")
+
+
+def _database(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, check_version: bool = True) -> SQLStorage:
+    """The SQL storage of a sqlite:/// or postgresql:// URL (check_version=False: for `storage upgrade`)."""
+    from hyperengine.storage.sql import SQLStorage  # noqa: F811 (the runtime import of the TYPE_CHECKING name)
+
+    if url.startswith("sqlite:///"):
+        from hyperengine.storage.sqlite import SqliteDialect
+
+        return SQLStorage(url, SqliteDialect(url[len("sqlite:///"):], timeout=busy_timeout), check_version)
+    from hyperengine.storage.postgres import PostgresDialect
+
+    return SQLStorage(url, PostgresDialect(url, timeout=busy_timeout), check_version)
 
 
 __all__ = ["BaseStorage", "CorruptStateError", "DuplicateStudyError", "FrozenTrial", "InMemoryStorage",
