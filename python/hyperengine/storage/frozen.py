@@ -42,8 +42,11 @@ class FrozenTrial:
                  noise: float = 0.0, error: str | None = None, intermediate_values: dict[int, float] | None = None,
                  datetime_start: datetime | None = None, datetime_complete: datetime | None = None,
                  worker: str | None = None, late_value: float | None = None, retry_of: int | None = None) -> None:
-        array = np.array(point, dtype=np.float64)
-        array.flags.writeable = False
+        if isinstance(point, np.ndarray) and point.dtype == np.float64 and not point.flags.writeable:
+            array = point  # another snapshot's read-only point: shared, never copied
+        else:
+            array = np.array(point, dtype=np.float64)
+            array.flags.writeable = False
         self._number = int(number)
         self._state = TrialState(state)
         self._params = params
@@ -51,7 +54,9 @@ class FrozenTrial:
         self._value = None if value is None else float(value)
         self._noise = float(noise)
         self._error = error
-        self._intermediate = dict(sorted((intermediate_values or {}).items()))
+        values = intermediate_values or {}
+        steps = list(values)
+        self._intermediate = dict(values) if steps == sorted(steps) else dict(sorted(values.items()))
         self._datetime_start = datetime_start or datetime.now()
         self._datetime_complete = datetime_complete
         self._worker = worker
@@ -96,6 +101,12 @@ class FrozenTrial:
     def duration(self) -> timedelta | None:
         """Wall time from ask to tell, None while running."""
         return None if self._datetime_complete is None else self._datetime_complete - self._datetime_start
+
+    def with_intermediate(self, step: int, value: float) -> FrozenTrial:
+        """This snapshot with one more (or one replaced) intermediate value."""
+        values = dict(self._intermediate)
+        values[step] = value
+        return self.replace(intermediate_values=values)
 
     def replace(self, **changes: Any) -> FrozenTrial:
         """A new snapshot with some fields changed (what a storage uses to build the next version)."""

@@ -141,9 +141,7 @@ class InMemoryStorage(BaseStorage):
             trial = self._trial(data, number)
             if trial.state is not TrialState.RUNNING:
                 raise TrialNotRunningError(f"trial {number} is {trial.state.value}; report() needs a running trial")
-            values = trial.intermediate_values
-            values[int(step)] = float(value)
-            data.trials[number] = trial.replace(intermediate_values=values)
+            data.trials[number] = trial.with_intermediate(int(step), float(value))
             data.heartbeats[number] = time.time()
             self._bump(data, number)
             self._changed()

@@ -281,14 +281,16 @@ class SQLStorage(BaseStorage):
     def append_intermediate(self, study_id: int, number: int, step: int, value: float) -> None:
         with self._transaction(write=True) as cursor:
             version, _ = self._bump(cursor, study_id)
-            row = cursor.execute("SELECT id, state FROM trials WHERE study_id = ? AND number = ?",
-                                 (study_id, number)).fetchone()
-            if row is None or row[1] != TrialState.RUNNING.value:
-                state = "missing" if row is None else row[1]
+            updated = cursor.execute("UPDATE trials SET changed = ?, heartbeat = ? WHERE study_id = ? AND number = ? "
+                                     "AND state = 'running'", (version, time.time(), study_id, number)).rowcount
+            if updated != 1:
+                row = cursor.execute("SELECT state FROM trials WHERE study_id = ? AND number = ?",
+                                     (study_id, number)).fetchone()
+                state = "missing" if row is None else row[0]
                 raise TrialNotRunningError(f"trial {number} is {state}; report() needs a running trial")
-            cursor.execute("INSERT INTO intermediate (trial_id, step, value) VALUES (?, ?, ?) "
-                           "ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value", (row[0], step, value))
-            cursor.execute("UPDATE trials SET changed = ?, heartbeat = ? WHERE id = ?", (version, time.time(), row[0]))
+            cursor.execute("INSERT INTO intermediate (trial_id, step, value) SELECT id, ?, ? FROM trials "
+                           "WHERE study_id = ? AND number = ? ON CONFLICT (trial_id, step) DO UPDATE SET "
+                           "value = excluded.value", (step, value, study_id, number))
 
     def heartbeat(self, study_id: int, numbers: Iterable[int]) -> None:
         alive = list(numbers)

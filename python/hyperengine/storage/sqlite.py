@@ -42,10 +42,13 @@ class SqliteDialect(Dialect):
         cursor.execute("BEGIN IMMEDIATE")
 
     def begin_read(self, cursor: Any) -> None:
-        cursor.execute("BEGIN")
+        """Nothing: each SELECT reads one committed state, and SQLStorage reads the version first, so a change
+        committed between two SELECTs is read again next time, never missed (a BEGIN/COMMIT pair per read
+        would double the cost of the many small reads an ask makes)."""
 
     def commit(self, connection: Any, cursor: Any) -> None:
-        cursor.execute("COMMIT")
+        if connection.in_transaction:
+            cursor.execute("COMMIT")
 
     def rollback(self, connection: Any, cursor: Any) -> None:
         if connection.in_transaction:

@@ -428,9 +428,7 @@ class Study:
         if isinstance(value, bool) or _as_number(value) is None:
             raise ValueError(f"report: value must be a finite number, got {value!r}")
         self._storage.append_intermediate(self._record.study_id, trial.number, int(step), float(value))
-        values = trial.intermediate_values
-        values[int(step)] = float(value)
-        trial._snapshot = trial._snapshot.replace(intermediate_values=values)
+        trial._snapshot = trial._snapshot.with_intermediate(int(step), float(value))
 
     def _feed(self, trial: FrozenTrial) -> None:
         """Give a finished trial with a value to the strategy (as a value to maximize)."""
