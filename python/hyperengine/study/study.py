@@ -18,6 +18,7 @@ import copy
 import json
 import logging
 import math
+import numbers
 import os
 import pickle
 import socket
@@ -549,7 +550,9 @@ class Study:
 
 
 def _as_number(value: Any) -> float | None:
-    """A finite float, or None for None/NaN/inf/non-numbers."""
+    """A finite float, or None for None/NaN/inf/booleans/non-numbers (a string "0.5" is not a value)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        return None
     try:
         number = float(value)
     except (TypeError, ValueError):
