@@ -21,6 +21,7 @@ from hyperengine.storage import (
     DuplicateStudyError,
     FrozenTrial,
     InMemoryStorage,
+    ProposalConflictError,
     StaleTrialError,
     TrialNotRunningError,
     TrialState,
@@ -300,3 +301,14 @@ def test_list_and_delete_studies(location: Any) -> None:
         assert summary.counts["complete"] == 2 and summary.direction == "maximize"
         hyperengine.delete_study("two", location)
     assert hyperengine.get_all_study_names(location) == ["one"]
+
+
+def test_a_proposal_another_worker_started_meanwhile_is_refused(storage: BaseStorage) -> None:
+    study = storage.create_study("s", "maximize", DIMENSIONS, None).study_id
+    storage.create_trial(study, "w1", [0.5], None)
+    seen = 1  # w2 proposed having seen trial 0 only
+    storage.create_trial(study, "w1", [0.30004], None)
+    with pytest.raises(ProposalConflictError, match="trial 1 of another worker"):
+        storage.create_trial(study, "w2", [0.3], None, distinct_from=seen, gap=1e-4)
+    assert storage.create_trial(study, "w2", [0.5], None, distinct_from=seen, gap=1e-4).number == 2  # seen: fine
+    assert storage.create_trial(study, "w1", [0.3], None, distinct_from=seen, gap=1e-4).number == 3  # its own

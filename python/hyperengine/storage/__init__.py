@@ -12,6 +12,7 @@ from hyperengine.storage.base import BaseStorage
 from hyperengine.storage.errors import (
     CorruptStateError,
     DuplicateStudyError,
+    ProposalConflictError,
     SchemaVersionError,
     StaleTrialError,
     StorageError,
@@ -65,6 +66,7 @@ def _database(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, check_versio
 
 
 __all__ = ["BaseStorage", "CorruptStateError", "DuplicateStudyError", "FrozenTrial", "InMemoryStorage",
+           "ProposalConflictError",
            "SchemaVersionError", "StaleTrialError", "StorageError", "StorageLike", "StorageLockedError",
            "StudyRecord", "StudySummary", "TrialChanges", "TrialNotRunningError", "TrialState", "UnknownStudyError",
            "get_storage"]

@@ -93,8 +93,11 @@ class BaseStorage(ABC):
 
     # -- trials ---------------------------------------------------------------------------------------------
     @abstractmethod
-    def create_trial(self, study_id: int, worker: str, point: Sequence[float], params: Any) -> FrozenTrial:
-        """A new RUNNING trial with the next number, its heartbeat set to now."""
+    def create_trial(self, study_id: int, worker: str, point: Sequence[float], params: Any,
+                     distinct_from: int | None = None, gap: float = 0.0) -> FrozenTrial:
+        """A new RUNNING trial with the next number, its heartbeat set to now. With `distinct_from`, atomically
+        refused (ProposalConflictError) when a trial of another worker numbered distinct_from or more (one the
+        proposer had not seen) lies within `gap` (max-norm) of the point: concurrent proposals stay distinct."""
 
     @abstractmethod
     def finish_trial(self, study_id: int, number: int, state: TrialState, value: float | None, noise: float,

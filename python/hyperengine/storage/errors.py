@@ -29,6 +29,10 @@ class StaleTrialError(TrialNotRunningError):
     """tell() of a trial the study failed because its worker stopped beating; the value is kept as late_value."""
 
 
+class ProposalConflictError(StorageError):
+    """create_trial(distinct_from=...) refused: another worker started a trial at (nearly) that point since."""
+
+
 class StorageLockedError(StorageError):
     """The database stayed locked by another process for longer than the busy timeout."""
 
@@ -37,5 +41,5 @@ class SchemaVersionError(StorageError):
     """The database was written by another schema version (newer: refused; older: needs `storage upgrade`)."""
 
 
-__all__ = ["CorruptStateError", "DuplicateStudyError", "SchemaVersionError", "StaleTrialError", "StorageError",
-           "StorageLockedError", "TrialNotRunningError", "UnknownStudyError"]
+__all__ = ["CorruptStateError", "DuplicateStudyError", "ProposalConflictError", "SchemaVersionError",
+           "StaleTrialError", "StorageError", "StorageLockedError", "TrialNotRunningError", "UnknownStudyError"]

@@ -14,7 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from hyperengine.storage.base import BaseStorage
-from hyperengine.storage.errors import DuplicateStudyError, StaleTrialError, TrialNotRunningError, UnknownStudyError
+from hyperengine.storage.errors import (
+    DuplicateStudyError,
+    ProposalConflictError,
+    StaleTrialError,
+    TrialNotRunningError,
+    UnknownStudyError,
+)
 from hyperengine.storage.frozen import FrozenTrial, StudyRecord, TrialChanges, TrialState
 
 STALE_PREFIX = "heartbeat:"  # the error of a trial failed for a missed heartbeat starts with this
@@ -102,9 +108,15 @@ class InMemoryStorage(BaseStorage):
             return self._add_trial(data, worker, queued.point, queued.params, queued.retry_of)
 
     # -- trials ---------------------------------------------------------------------------------------------
-    def create_trial(self, study_id: int, worker: str, point: Sequence[float], params: Any) -> FrozenTrial:
+    def create_trial(self, study_id: int, worker: str, point: Sequence[float], params: Any,
+                     distinct_from: int | None = None, gap: float = 0.0) -> FrozenTrial:
         with self._lock:
-            return self._add_trial(self._study(study_id), worker, point, copy.deepcopy(params), None)
+            data = self._study(study_id)
+            for other in data.trials[distinct_from:] if distinct_from is not None else ():
+                if other.worker != worker and within(point, other.point, gap):
+                    raise ProposalConflictError(f"trial {other.number} of another worker was started at "
+                                                f"{other.point.tolist()}")
+            return self._add_trial(data, worker, point, copy.deepcopy(params), None)
 
     def _add_trial(self, data: _StudyData, worker: str, point: Sequence[float], params: Any,
                    retry_of: int | None) -> FrozenTrial:
@@ -201,6 +213,11 @@ class InMemoryStorage(BaseStorage):
 
     def _changed(self) -> None:
         """Called after every change, under the lock (a persisting subclass saves here)."""
+
+
+def within(point: Sequence[float], other: Sequence[float], gap: float) -> bool:
+    """True when two points are at most `gap` apart in max-norm."""
+    return max((abs(a - b) for a, b in zip(point, other, strict=True)), default=0.0) <= gap
 
 
 def stale_reason(worker: str | None, last_beat: float, grace: float) -> str:

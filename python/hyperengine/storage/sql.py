@@ -23,12 +23,13 @@ from hyperengine.storage.dialect import Dialect
 from hyperengine.storage.errors import (
     CorruptStateError,
     DuplicateStudyError,
+    ProposalConflictError,
     SchemaVersionError,
     TrialNotRunningError,
     UnknownStudyError,
 )
 from hyperengine.storage.frozen import FrozenTrial, StudyRecord, StudySummary, TrialChanges, TrialState
-from hyperengine.storage.in_memory import STALE_PREFIX, _not_running, stale_reason
+from hyperengine.storage.in_memory import STALE_PREFIX, _not_running, stale_reason, within
 from hyperengine.storage.schema import MIGRATIONS, SCHEMA_VERSION, TABLES, create_statements
 
 TRIAL_COLUMNS = ("id, number, state, point, params, value, noise, error, worker, datetime_start, "
@@ -233,8 +234,16 @@ class SQLStorage(BaseStorage):
             return self._insert_trial(cursor, study_id, version, number, worker, row[1], row[2], row[3])
 
     # -- trials ---------------------------------------------------------------------------------------------
-    def create_trial(self, study_id: int, worker: str, point: Sequence[float], params: Any) -> FrozenTrial:
+    def create_trial(self, study_id: int, worker: str, point: Sequence[float], params: Any,
+                     distinct_from: int | None = None, gap: float = 0.0) -> FrozenTrial:
         with self._transaction(write=True) as cursor:
+            if distinct_from is not None:
+                cursor.execute("UPDATE studies SET last_activity = last_activity WHERE id = ?", (study_id,))  # lock
+                unseen = cursor.execute("SELECT number, point FROM trials WHERE study_id = ? AND number >= ? "
+                                        "AND worker <> ?", (study_id, distinct_from, worker)).fetchall()
+                for other, stored in unseen:
+                    if within(point, json.loads(stored), gap):
+                        raise ProposalConflictError(f"trial {other} of another worker was started at {stored}")
             version, number = self._bump(cursor, study_id, new_trial=True)
             return self._insert_trial(cursor, study_id, version, number, worker, _dump_point(point),
                                       _dump_params(params), None)
@@ -347,7 +356,8 @@ class SQLStorage(BaseStorage):
         for trial_id, step, value in cursor.execute(
                 f"SELECT i.trial_id, i.step, i.value FROM intermediate i JOIN trials t ON t.id = i.trial_id "
                 f"WHERE {where}", arguments).fetchall():
-            curves[trial_id][int(step)] = float(value)
+            if trial_id in curves:  # a trial changed between the two reads is read again next time
+                curves[trial_id][int(step)] = float(value)
         trials = []
         for row in rows:
             try:

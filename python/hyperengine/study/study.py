@@ -40,7 +40,7 @@ from hyperengine.curve.base import CurvePredictor
 from hyperengine.persistence import CorruptStateError
 from hyperengine.spec.parsed import ParsedSpec
 from hyperengine.storage import DEFAULT_BUSY_TIMEOUT, BaseStorage, StorageLike, get_storage
-from hyperengine.storage.errors import DuplicateStudyError, StaleTrialError, UnknownStudyError
+from hyperengine.storage.errors import DuplicateStudyError, ProposalConflictError, StaleTrialError, UnknownStudyError
 from hyperengine.storage.frozen import FrozenTrial, StudyRecord
 from hyperengine.storage.json_file import JsonFileStorage
 from hyperengine.study.heartbeat import Heartbeat
@@ -56,6 +56,7 @@ STRATEGIES = ("bayesian", "portfolio", "random")
 DEFAULT_STUDY_NAME = "default"
 DEFAULT_HEARTBEAT_GRACE = 60.0
 PROPOSAL_GAP = 1e-4  # the core keeps proposals this far (max-norm) from observed and pending points
+MAX_PROPOSAL_CONFLICTS = 3  # proposals made again at most this often per ask (then the point is taken as is)
 Objective = Callable[..., Any]
 
 
@@ -327,32 +328,29 @@ class Study:
                 break
             params = claimed.params if claimed.params is not None else self._parsed.instantiate(claimed.point)
             trials.append(self._register(claimed, params))
-        remaining = count - len(trials)
-        if remaining:
-            for point in self._propose(remaining, [t.point for t in trials]):
+        conflicts = 0
+        while len(trials) < count:
+            unseen = max(self._mirror, default=-1) + 1  # trials numbered from here were not seen by the proposal
+            for point in self._propose(count - len(trials), [t.point for t in trials]):
                 params = self._parsed.instantiate(point)
-                created = self._storage.create_trial(self._record.study_id, self._worker, point.tolist(),
-                                                     self._storable(params))
+                try:
+                    created = self._storage.create_trial(
+                        self._record.study_id, self._worker, point.tolist(), self._storable(params),
+                        distinct_from=unseen if conflicts < MAX_PROPOSAL_CONFLICTS else None, gap=PROPOSAL_GAP)
+                except ProposalConflictError as conflict:  # a concurrent worker took that point: propose again
+                    log.info("Proposing again: %s", conflict)
+                    conflicts += 1
+                    self._sync()
+                    break
                 trials.append(self._register(created, params))
         return trials[0] if n is None else trials
 
     def _propose(self, count: int, own: list[npt.NDArray[np.float64]]) -> list[npt.NDArray[np.float64]]:
-        """count new points, every worker's RUNNING trials fantasized. Workers propose concurrently: when a
-        trial another worker started while this one computed lies within PROPOSAL_GAP of a proposal, the
-        proposals are made again with it pending (once; the window left is one read to one write)."""
-        for attempt in range(2):
-            running = [t.point for t in self._mirror.values() if t.state is TrialState.RUNNING]
-            pending = np.array(running + own).reshape(-1, self._parsed.size())
-            known = set(self._mirror)
-            proposals = [np.clip(np.asarray(point, dtype=np.float64), 0.0, 1.0) for point in
-                         self._strategy.next_proposals(count, pending=pending if len(pending) else None)]
-            if not self._storage.shared or attempt:
-                return proposals
-            self._sync()
-            started = [t.point for n, t in self._mirror.items() if n not in known and t.state is TrialState.RUNNING]
-            if not any(np.max(np.abs(p - q)) < PROPOSAL_GAP for p in proposals for q in started):
-                return proposals
-        return proposals
+        """count new points in the unit cube, every worker's RUNNING trials (and `own`) fantasized."""
+        running = [t.point for t in self._mirror.values() if t.state is TrialState.RUNNING]
+        pending = np.array(running + own).reshape(-1, self._parsed.size())
+        return [np.clip(np.asarray(point, dtype=np.float64), 0.0, 1.0) for point in
+                self._strategy.next_proposals(count, pending=pending if len(pending) else None)]
 
     def _register(self, snapshot: FrozenTrial, params: Any) -> Trial:
         handle = Trial(self, snapshot, params)
