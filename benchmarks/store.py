@@ -70,7 +70,9 @@ def optuna_journal(folder: Path) -> Any:
 
 
 def overhead(sizes: tuple[int, ...] = (1000, 10_000), gp_trials: int = 400, optuna_up_to: int = 1000,
-             json_up_to: int = 1000) -> dict[str, Any]:
+             json_up_to: int = 0) -> dict[str, Any]:
+    """Seconds of the loop per store and size (the JSON file only up to json_up_to trials: it rewrites the
+    whole file twice per trial, 82 s at 1000 on an idle machine per issue 13)."""
     results: dict[str, Any] = {}
     for n in sizes:
         with tempfile.TemporaryDirectory() as folder:
@@ -85,9 +87,11 @@ def overhead(sizes: tuple[int, ...] = (1000, 10_000), gp_trials: int = 400, optu
                 runs["optuna memory"] = lambda: optuna_loop(None, n)
                 runs["optuna rdb sqlite"] = lambda: optuna_loop(f"sqlite:///{base / 'o.db'}", n)
                 runs["optuna journal file"] = lambda: optuna_loop(optuna_journal(base), n)
-            timings = {name: run() for name, run in runs.items()}
+            timings = {}
+            for name, run in runs.items():
+                timings[name] = run()
+                print(f"random {n} {name}: {timings[name]:.2f} s", flush=True)
         results[f"random {n}"] = timings
-        print(json.dumps({f"random {n}": timings}), flush=True)
     with tempfile.TemporaryDirectory() as folder:
         timings = {"hyperengine memory": hyperengine_loop(None, gp_trials, "bayesian"),
                    "hyperengine sqlite": hyperengine_loop(f"sqlite:///{Path(folder) / 'g.db'}", gp_trials, "bayesian")}
@@ -137,6 +141,7 @@ def throughput(workers: tuple[int, ...] = (1, 2, 4, 8), trials_per_worker: int =
 if __name__ == "__main__":
     logging.basicConfig(level=logging.ERROR)
     command = sys.argv[1] if len(sys.argv) > 1 else "overhead"
-    outcome = overhead() if command == "overhead" else throughput()
+    sizes = tuple(int(size) for size in sys.argv[2:]) or (1000, 10_000)
+    outcome = overhead(sizes) if command == "overhead" else throughput()
     Path("benchmarks/results/store").mkdir(parents=True, exist_ok=True)
     Path(f"benchmarks/results/store/{command}.json").write_text(json.dumps(outcome, indent=1) + "\n")
