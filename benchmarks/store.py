@@ -76,28 +76,32 @@ def overhead(sizes: tuple[int, ...] = (1000, 10_000), gp_trials: int = 400, optu
     results: dict[str, Any] = {}
     for n in sizes:
         with tempfile.TemporaryDirectory() as folder:
-            base = Path(folder)
-            runs: dict[str, Callable[[], float]] = {
-                "hyperengine memory": lambda: hyperengine_loop(None, n, "random"),
-                "hyperengine sqlite": lambda: hyperengine_loop(f"sqlite:///{base / 'h.db'}", n, "random"),
-            }
-            if n <= json_up_to:
-                runs["hyperengine json file"] = lambda: hyperengine_loop(base / "h.json", n, "random")
-            if n <= optuna_up_to:
-                runs["optuna memory"] = lambda: optuna_loop(None, n)
-                runs["optuna rdb sqlite"] = lambda: optuna_loop(f"sqlite:///{base / 'o.db'}", n)
-                runs["optuna journal file"] = lambda: optuna_loop(optuna_journal(base), n)
-            timings = {}
-            for name, run in runs.items():
-                timings[name] = run()
-                print(f"random {n} {name}: {timings[name]:.2f} s", flush=True)
-        results[f"random {n}"] = timings
+            results[f"random {n}"] = _one_size(n, Path(folder), json_up_to, optuna_up_to)
     with tempfile.TemporaryDirectory() as folder:
         timings = {"hyperengine memory": hyperengine_loop(None, gp_trials, "bayesian"),
                    "hyperengine sqlite": hyperengine_loop(f"sqlite:///{Path(folder) / 'g.db'}", gp_trials, "bayesian")}
     results[f"gp {gp_trials}"] = timings
     print(json.dumps({f"gp {gp_trials}": timings}), flush=True)
     return results
+
+
+def _one_size(n: int, base: Path, json_up_to: int, optuna_up_to: int) -> dict[str, float]:
+    """The random-strategy loop at n trials on every store (files under `base`), printed as they finish."""
+    runs: dict[str, Callable[[], float]] = {
+        "hyperengine memory": lambda: hyperengine_loop(None, n, "random"),
+        "hyperengine sqlite": lambda: hyperengine_loop(f"sqlite:///{base / 'h.db'}", n, "random"),
+    }
+    if n <= json_up_to:
+        runs["hyperengine json file"] = lambda: hyperengine_loop(base / "h.json", n, "random")
+    if n <= optuna_up_to:
+        runs["optuna memory"] = lambda: optuna_loop(None, n)
+        runs["optuna rdb sqlite"] = lambda: optuna_loop(f"sqlite:///{base / 'o.db'}", n)
+        runs["optuna journal file"] = lambda: optuna_loop(optuna_journal(base), n)
+    timings = {}
+    for name, run in runs.items():
+        timings[name] = run()
+        print(f"random {n} {name}: {timings[name]:.2f} s", flush=True)
+    return timings
 
 
 def _worker(url: str, n_trials: int, ready: Any, go: Any) -> None:
