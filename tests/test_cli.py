@@ -71,3 +71,36 @@ def test_demo_runs_a_real_keras_tuning_job() -> None:
     assert "best configuration retrained: test_accuracy=" in result.stdout
     accuracy = float(result.stdout.split("test_accuracy=")[1].split()[0])
     assert accuracy > 0.5  # ten digit classes: chance is 0.1
+
+
+def test_four_tune_workers_share_one_study_and_the_storage_commands_report_it(tmp_path: Path) -> None:
+    study_file = tmp_path / "quadratic.py"
+    study_file.write_text(STUDY_FILE)
+    url = f"sqlite:///{tmp_path / 'runs' / 'study.db'}"
+    command = shutil.which("hyperengine")
+    prefix = [command] if command else [sys.executable, "-m", "hyperengine.cli"]
+    workers = [subprocess.Popen([*prefix, "tune", str(study_file), "--storage", url, "--study-name", "quad",
+                                 "--trials", "6", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for _ in range(4)]
+    for worker in workers:
+        stdout, stderr = worker.communicate(timeout=600)
+        assert worker.returncode == 0, stderr
+    listing = _hyperengine("studies", url)
+    assert listing.returncode == 0, listing.stderr
+    header, row = listing.stdout.splitlines()
+    assert header.split()[:7] == ["name", "direction", "running", "complete", "pruned", "failed", "enqueued"]
+    assert row.split()[:7] == ["quad", "minimize", "0", "24", "0", "0", "0"]
+
+    exported = _hyperengine("trials", url, "quad", "--format", "json")
+    assert exported.returncode == 0, exported.stderr
+    trials = json.loads(exported.stdout)
+    assert [t["number"] for t in trials] == list(range(24)) and len({t["worker"] for t in trials}) == 4
+    assert float(row.split()[7]) == pytest.approx(min(t["value"] for t in trials), rel=1e-5)
+    table = _hyperengine("trials", url, "quad", "--format", "csv")
+    lines = table.stdout.splitlines()
+    assert lines[0].startswith("number,state,value") and "params_x" in lines[0] and len(lines) == 25
+
+    upgrade = _hyperengine("storage", "upgrade", url)
+    assert upgrade.returncode == 0 and "schema version 1 is current" in upgrade.stdout
+    missing = _hyperengine("trials", url, "nope")
+    assert missing.returncode == 1 and "no study named 'nope'" in missing.stderr

@@ -18,7 +18,18 @@ from hyperengine.curve import CurvePredictor, EnsembleCurvePredictor, LinearCurv
 from hyperengine.model import BaseRunner, BaseSolver, Data, DataSet
 from hyperengine.persistence import CorruptStateError
 from hyperengine.spec import ParsedSpec, SpecError
-from hyperengine.study import Study, Trial, TrialPruned, TrialState, create_study
+from hyperengine.study import (
+    FrozenTrial,
+    Study,
+    Trial,
+    TrialPruned,
+    TrialState,
+    create_study,
+    delete_study,
+    get_all_study_names,
+    list_studies,
+    load_study,
+)
 from hyperengine.tuner import HyperTuner
 
 if TYPE_CHECKING:
@@ -56,6 +67,7 @@ __all__ = [
     "DataSet",
     "DefaultSampler",
     "EnsembleCurvePredictor",
+    "FrozenTrial",
     "HyperTuner",
     "LinearCurvePredictor",
     "ParsedSpec",
@@ -66,5 +78,9 @@ __all__ = [
     "TrialState",
     "__version__",
     "create_study",
+    "delete_study",
+    "get_all_study_names",
+    "list_studies",
+    "load_study",
     "spec",
 ]

@@ -1,4 +1,5 @@
-"""The `hyperengine` command: `hyperengine demo`, `hyperengine tune FILE.py` and `hyperengine plot URL STUDY`."""
+"""The `hyperengine` command: `demo`, `tune FILE.py` (one worker of a study; start several on one storage),
+`studies URL`, `trials URL NAME`, `storage upgrade URL` and `plot URL STUDY`."""
 
 from __future__ import annotations
 
@@ -34,19 +35,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune.add_argument("--seed", type=int, default=None)
     tune.add_argument("--save-dir", type=Path, default=None,
                       help="keep the study in SAVE_DIR/study.json and resume it when it exists")
+    tune.add_argument("--storage", default=None, help="a storage URL (sqlite:///PATH, postgresql://...): the "
+                      "study is resumed when it exists, and several `tune` processes on it are workers of one study")
+    tune.add_argument("--study-name", default=None, help="the study's name in the storage (default: 'default')")
     tune.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     plot = commands.add_parser("plot", help="draw a picture of a stored study (needs the 'plot' extra)",
                                description="Draw one picture of the study STUDY kept at URL and save it to FILE "
                                "(.png, .svg or .pdf). See docs/visualization.md.")
-    plot.add_argument("url", help="where the study is kept (a study JSON file)")
-    plot.add_argument("study", help="the study's name (a JSON file holds one study, named after the file)")
+    plot.add_argument("url", help="where the study is kept: sqlite:///PATH, postgresql://..., or a JSON file")
+    plot.add_argument("study", help="the study's name in the storage")
     plot.add_argument("--kind", choices=sorted(PLOT_KINDS), default="history")
     plot.add_argument("-o", "--output", type=Path, required=True, help="the file to write: .png, .svg or .pdf")
     plot.add_argument("--params", default=None,
                       help="comma-separated parameter names (slice, contour: two, parallel)")
     plot.add_argument("--space", type=Path, default=None,
                       help="a Python file defining `space`, to show the parameters in their own units")
+
+    studies = commands.add_parser("studies", help="list the studies of a storage")
+    studies.add_argument("url")
+
+    trials = commands.add_parser("trials", help="export the trials of a study")
+    trials.add_argument("url")
+    trials.add_argument("name")
+    trials.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    storage = commands.add_parser("storage", help="maintain a storage")
+    storage_commands = storage.add_subparsers(dest="storage_command", required=True)
+    upgrade = storage_commands.add_parser("upgrade", help="upgrade a database to this version's schema")
+    upgrade.add_argument("url")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -58,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "plot":
         return _plot(args)
+    if args.command in ("studies", "trials", "storage"):
+        from hyperengine.storage_cli import run_storage_command
+
+        return run_storage_command(args)
     return _tune(args)
 
 
@@ -68,14 +89,19 @@ def _tune(args: argparse.Namespace) -> int:
     if space is None or not callable(objective):
         print(f"{args.file}: define `space` (a spec) and a callable `objective`", file=sys.stderr)
         return 2
-    storage = args.save_dir / "study.json" if args.save_dir else None
+    if args.storage and args.save_dir:
+        print("hyperengine tune: give --storage or --save-dir, not both", file=sys.stderr)
+        return 2
+    storage = args.storage or (args.save_dir / "study.json" if args.save_dir else None)
     study = hyperengine.create_study(space, direction=getattr(module, "direction", "maximize"), seed=args.seed,
-                                     storage=storage, **getattr(module, "strategy_params", {}))
+                                     storage=storage, study_name=args.study_name, load_if_exists=True,
+                                     **getattr(module, "strategy_params", {}))
     done = len(study.trials)
     if done:
         print(f"resuming {done} trials from {storage}")
     study.optimize(objective, n_trials=args.trials, timeout=args.timeout, show_progress_bar=not args.no_progress)
     _report(study)
+    study.close()
     return 0
 
 
@@ -102,7 +128,7 @@ def _plot(args: argparse.Namespace) -> int:
         options = {"params": args.params.split(",")} if args.params and args.kind in ("slice", "contour",
                                                                                       "parallel") else {}
         figure = draw(study, **options)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, OSError) as error:
         print(f"hyperengine plot: {error}", file=sys.stderr)
         return 2
     figure.savefig(args.output, dpi=120)
@@ -112,24 +138,23 @@ def _plot(args: argparse.Namespace) -> int:
 
 
 def _load_study_for_cli(url: str, name: str, space_file: Path | None = None) -> Any:
-    """The study `name` kept at `url`, for `hyperengine plot`: today a study JSON file (one study per file,
-    named after it). The file does not hold the spec: `space_file` (a Python file defining `space`) gives the
-    parameters their own units; without it each parameter is shown as its unit-cube coordinate."""
-    from hyperengine.persistence import read_json
-    from hyperengine.study.storage import FILE_FORMAT, FILE_VERSION
+    """The study `name` kept at `url` (any storage URL), for `hyperengine plot`. Its stored spec gives the
+    parameters their units; `space_file` (a Python file defining `space`) stands in for a spec that could not
+    be stored, and without either each parameter is shown as its unit-cube coordinate under its name."""
+    from hyperengine.storage import open_existing
 
-    path = Path(url)
-    if not path.is_file():
-        raise FileNotFoundError(f"{url} is not a study file")
-    if name != path.stem:
-        raise ValueError(f"{url} holds one study, named {path.stem!r} after the file, not {name!r}")
-    payload = read_json(path, FILE_FORMAT, FILE_VERSION)
     space = getattr(_load(space_file), "space", None) if space_file is not None else None
     if space_file is not None and space is None:
         raise ValueError(f"{space_file} does not define `space`")
-    if space is None:
-        space = {record["name"]: _stand_in(record) for record in payload.get("dimensions", [])}
-    return hyperengine.create_study(space, direction=payload.get("direction", "maximize"), storage=path)
+    storage = open_existing(url)
+    try:
+        record = storage.load_study(name)
+    except KeyError as unknown:  # UnknownStudyError
+        storage.close()
+        raise ValueError(unknown.args[0]) from None
+    if space is None and record.space is None:
+        space = {dimension["name"]: _stand_in(dimension) for dimension in record.dimensions}
+    return hyperengine.load_study(name, storage, space=space)
 
 
 def _stand_in(record: dict[str, Any]) -> Any:

@@ -1,24 +1,32 @@
-"""The ask/tell study: a spec, a strategy and the record of every trial.
+"""The ask/tell study: a spec, a strategy and the record of every trial, kept in a storage.
 
-    study = hyperengine.create_study(space, direction="minimize", seed=0)
+    study = hyperengine.create_study(space, direction="minimize", seed=0)            # in memory
+    study = hyperengine.create_study(space, storage="sqlite:///runs/s.db", study_name="mnist",
+                                     load_if_exists=True)                            # shared by many workers
     trial = study.ask()                   # trial.params: the instantiated spec
     study.tell(trial, objective(trial.params))
     study.optimize(objective, n_trials=50)
 
-Values are turned into "larger is better" before they reach the strategy, so every strategy maximizes.
+The storage holds the truth; the study mirrors it, reading only what changed since its last read (at each ask),
+and feeds every new COMPLETE/PRUNED trial of any worker to its strategy once. Values are turned into "larger is
+better" before they reach the strategy, so every strategy maximizes.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import math
+import numbers
 import os
+import pickle
+import socket
 import time
 import traceback
-from collections import deque
+import uuid
+import zlib
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -33,39 +41,144 @@ from hyperengine.curve.base import CurvePredictor
 from hyperengine.curve.cross_run import CrossRunCurvePredictor
 from hyperengine.persistence import CorruptStateError
 from hyperengine.spec.parsed import ParsedSpec
+from hyperengine.storage import DEFAULT_BUSY_TIMEOUT, BaseStorage, StorageLike, get_storage
+from hyperengine.storage.errors import DuplicateStudyError, ProposalConflictError, StaleTrialError, UnknownStudyError
+from hyperengine.storage.frozen import FrozenTrial, StudyRecord
+from hyperengine.storage.json_file import JsonFileStorage
+from hyperengine.study.heartbeat import Heartbeat
 from hyperengine.study.progress import ProgressBar
 from hyperengine.study.signature import takes_trial
-from hyperengine.study.storage import JsonStudyStorage
+from hyperengine.study.space_record import difference, fingerprint, pickled, same_params
 from hyperengine.study.trial import Trial, TrialPruned, TrialState
 
 log = logging.getLogger("hyperengine")
 
 DIRECTIONS = ("maximize", "minimize")
 STRATEGIES = ("bayesian", "portfolio", "random")
+DEFAULT_STUDY_NAME = "default"
+DEFAULT_HEARTBEAT_GRACE = 60.0
+PROPOSAL_GAP = 1e-4  # the core keeps proposals this far (max-norm) from observed and pending points
+MAX_PROPOSAL_CONFLICTS = 3  # proposals made again at most this often per ask (then the point is taken as is)
 Objective = Callable[..., Any]
 
 
 class Study:
     """Trials of one search space, proposed by a strategy. See create_study for the parameters."""
 
-    def __init__(self, space: Any, direction: str = "maximize", strategy: str | BaseStrategy = "bayesian",
+    def __init__(self, space: Any = None, direction: str | None = None, strategy: str | BaseStrategy = "bayesian",
                  seed: int | None = None, curve_predictor: CurvePredictor | None = None,
-                 storage: str | os.PathLike[str] | None = None, **strategy_params: Any) -> None:
-        if direction not in DIRECTIONS:
+                 storage: StorageLike = None, study_name: str | None = None, load_if_exists: bool | None = None,
+                 heartbeat_grace: float | None = None, retry_failed: int = 0,
+                 busy_timeout: float = DEFAULT_BUSY_TIMEOUT, **strategy_params: Any) -> None:
+        if direction is not None and direction not in DIRECTIONS:
             raise ValueError(f"direction must be 'maximize' or 'minimize', got {direction!r}")
-        self._parsed = space if isinstance(space, ParsedSpec) else ParsedSpec(space)
-        self._direction = direction
-        self._sign = 1.0 if direction == "maximize" else -1.0
+        if study_name is not None and (not isinstance(study_name, str) or not study_name):
+            raise ValueError(f"study_name must be a non-empty string, got {study_name!r}")
+        if isinstance(retry_failed, bool) or not isinstance(retry_failed, int) or retry_failed < 0:
+            raise ValueError(f"retry_failed must be a non-negative integer, got {retry_failed!r}")
+        if heartbeat_grace is not None and not (math.isfinite(heartbeat_grace) and heartbeat_grace > 0):
+            raise ValueError(f"heartbeat_grace must be a positive number of seconds, got {heartbeat_grace!r}")
+        self._storage = get_storage(storage, busy_timeout)
+        try:
+            self._setup(space, direction, strategy, seed, curve_predictor, study_name, load_if_exists,
+                        heartbeat_grace, retry_failed, strategy_params)
+        except BaseException:
+            if self._storage is not storage:  # opened here: release it (a JSON file's lock, a connection)
+                self._storage.close()
+            raise
+
+    def _setup(self, space: Any, direction: str | None, strategy: str | BaseStrategy, seed: int | None,
+               curve_predictor: CurvePredictor | None, study_name: str | None, load_if_exists: bool | None,
+               heartbeat_grace: float | None, retry_failed: int, strategy_params: dict[str, Any]) -> None:
+        self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._record, created = self._open(space, direction, study_name or DEFAULT_STUDY_NAME, load_if_exists)
+        self._direction = self._record.direction
+        self._sign = 1.0 if self._direction == "maximize" else -1.0
         self._dimensions = self._parsed.dimensions()
-        self._strategy = self._make_strategy(strategy, seed, strategy_params)
+        self._strategy = self._make_strategy(strategy, self._worker_seed(seed, created), strategy_params)
         self._curve_predictor = curve_predictor
-        self._trials: list[Trial] = []
-        self._queue: deque[Any] = deque()
-        self._storage = JsonStudyStorage(storage) if storage is not None else None
-        if self._storage is not None and self._storage.exists():
-            self._restore(self._storage.load(direction, self._dimensions))
+        self._grace = heartbeat_grace if heartbeat_grace is not None else (
+            DEFAULT_HEARTBEAT_GRACE if self._storage.shared else None)
+        self._retry_failed = retry_failed
+        self._mirror: dict[int, FrozenTrial] = {}  # number -> the latest snapshot read or written
+        self._version = 0  # the storage version the mirror is at
+        self._fed: set[int] = set()  # numbers given to the strategy
+        self._best: int | None = None  # number of the best complete trial
+        self._handles: dict[int, Trial] = {}  # this process's RUNNING trials
+        self._heartbeat = (Heartbeat(self._storage, self._record.study_id, self._grace / 4, self._running_numbers)
+                           if self._grace is not None else None)
+        self._sync()
+        if isinstance(self._storage, JsonFileStorage):
+            self._check_saved_params()
+        if self._mirror:
+            log.info("Resumed %d trials of study %r from %s", len(self._mirror), self._record.name, self._storage.url)
 
     # -- construction ---------------------------------------------------------------------------------------
+    def _open(self, space: Any, direction: str | None, name: str, load_if_exists: bool | None
+              ) -> tuple[StudyRecord, bool]:
+        """The stored study (created, or loaded and checked against space and direction) and whether it is new."""
+        if load_if_exists is None:  # a JSON file resumes (the 0.1 behaviour); a database name must be asked for
+            load_if_exists = isinstance(self._storage, JsonFileStorage)
+        try:
+            record = self._storage.load_study(name)
+        except UnknownStudyError:
+            if space is None:
+                raise ValueError(f"no study named {name!r} in {self._storage.url}, and no space to create it "
+                                 "with") from None
+            self._parsed = space if isinstance(space, ParsedSpec) else ParsedSpec(space)
+            try:
+                return self._storage.create_study(name, direction or "maximize",
+                                                  fingerprint(self._parsed.dimensions()),
+                                                  pickled(self._parsed.spec)), True
+            except DuplicateStudyError:  # another worker created it since load_study: load it as if it existed
+                if not load_if_exists:
+                    raise
+                record = self._storage.load_study(name)
+        if not load_if_exists:
+            raise DuplicateStudyError(f"a study named {name!r} exists in {self._storage.url}: pass "
+                                      "load_if_exists=True to resume it, or another study_name")
+        self._parsed = self._stored_space(record, space)
+        if direction is not None and direction != record.direction:
+            raise ValueError(f"{self._storage.url}: study {name!r} was saved with direction {record.direction!r}, "
+                             f"this study is {direction!r}")
+        return record, False
+
+    def _stored_space(self, record: StudyRecord, space: Any) -> ParsedSpec:
+        """The given space checked against the stored fingerprint, or the stored one when none is given."""
+        if space is None:
+            if record.space is None:
+                raise ValueError(f"study {record.name!r} in {self._storage.url} was stored without its spec (it "
+                                 "could not be pickled: lambdas without cloudpickle, pip install "
+                                 "'hyperengine[storage]'): pass the space to load it")
+            try:
+                space = pickle.loads(record.space)
+            except ModuleNotFoundError as error:
+                raise ValueError(f"study {record.name!r} in {self._storage.url} holds its spec pickled by cloudpickle "
+                                 f"({error}): pip install 'hyperengine[storage]', or pass the space") from error
+            except Exception as error:  # an unpicklable payload is a damaged store, whatever pickle raised
+                raise CorruptStateError(f"{self._storage.url}: the stored spec of study {record.name!r} cannot be "
+                                        f"unpickled ({error})") from error
+        parsed = space if isinstance(space, ParsedSpec) else ParsedSpec(space)
+        differs = difference(record.dimensions, fingerprint(parsed.dimensions()))
+        if differs is not None:
+            raise ValueError(f"{self._storage.url}: study {record.name!r} was saved for another spec ({differs})")
+        return parsed
+
+    def _check_saved_params(self) -> None:
+        """A hand-edited JSON file: params that are not the spec at the saved point are a damaged record."""
+        for number, trial in self._mirror.items():
+            if not same_params(trial.params, self._parsed.instantiate(trial.point)):
+                raise CorruptStateError(f"{self._storage.url}: trial record {number} has params {trial.params!r} "
+                                        f"that contradict its point {trial.point.tolist()}")
+
+    def _worker_seed(self, seed: int | None, created: bool) -> int | None:
+        """The strategy's seed: `seed` for the worker that created the study; for the others of a shared storage
+        mixed with the worker's id (a fresh one when seed is None: the burn-in design of seed None is fixed), so
+        workers do not propose the same burn-in points."""
+        if created or not self._storage.shared or isinstance(seed, bool) or not isinstance(seed, int | None):
+            return seed
+        return ((seed or 0) + zlib.crc32(self._worker.encode())) % 2**32
+
     def _make_strategy(self, strategy: str | BaseStrategy, seed: int | None,
                        params: dict[str, Any]) -> BaseStrategy:
         if isinstance(strategy, BaseStrategy):
@@ -96,28 +209,59 @@ class Study:
         encoded[~active] = 0.5
         return encoded
 
-    def _restore(self, records: list[dict[str, Any]]) -> None:
-        for record in records:
-            point = np.asarray(record["point"], dtype=np.float64)
-            params = record["params"] if record["params"] is not None else self._parsed.instantiate(point)
-            trial = Trial(number=len(self._trials), params=params, point=point, _study=self)
-            trial.state = TrialState(record["state"])
-            trial.value = record["value"]
-            trial.noise = float(record.get("noise") or 0.0)
-            trial.error = record["error"]
-            trial.intermediate_values = {int(k): float(v) for k, v in record["intermediate_values"].items()}
-            trial.datetime_start = datetime.fromisoformat(record["datetime_start"])
-            if record["datetime_complete"]:
-                trial.datetime_complete = datetime.fromisoformat(record["datetime_complete"])
-            if trial.state is TrialState.RUNNING:
-                # The process that asked for it ended before telling: its result is lost, not its record.
-                trial.state = TrialState.FAILED
-                trial.error = "interrupted: the process ended before the trial was told"
-            self._trials.append(trial)
-        self._feed_all(self._trials)
-        log.info("Resumed %d trials from %s", len(self._trials), self._storage.path if self._storage else "")
+    # -- the mirror of the storage --------------------------------------------------------------------------
+    def _sync(self) -> None:
+        """Read what changed in the storage since the last read, and absorb it."""
+        changes = self._storage.trials_since(self._record.study_id, self._version)
+        self._feed_all([self._absorb(trial) for trial in changes.trials])  # one factorization for a resume
+        self._version = max(self._version, changes.version)
+
+    def _absorb(self, trial: FrozenTrial) -> FrozenTrial:
+        """Take a trial's latest snapshot: update the mirror and the live handle; the snapshot (params filled in)
+        for the caller to feed (_feed_all feeds each trial once)."""
+        if trial.params is None:  # stored without params (not JSON data): they are the spec at the point
+            trial = trial.replace(params=self._parsed.instantiate(trial.point))
+        self._mirror[trial.number] = trial
+        handle = self._handles.get(trial.number)
+        if handle is not None:
+            handle._snapshot = trial
+            if trial.state.is_finished():
+                del self._handles[trial.number]
+        if trial.state in (TrialState.COMPLETE, TrialState.PRUNED) and trial.number not in self._fed:
+            if trial.state is TrialState.COMPLETE and trial.value is not None:
+                best = self._mirror.get(self._best) if self._best is not None else None
+                if best is None or self._sign * trial.value > self._sign * float(best.value):  # type: ignore[arg-type]
+                    self._best = trial.number
+        return trial
+
+    def _running_numbers(self) -> list[int]:
+        return [number for number, handle in list(self._handles.items()) if handle.state is TrialState.RUNNING]
+
+    def _storable(self, params: Any) -> Any:
+        """params as the storage keeps them: as is (in memory), JSON data that reads back equal, else None."""
+        if self._storage.stores_objects:
+            return params
+        try:
+            if json.loads(json.dumps(params, allow_nan=False)) == params:
+                return params
+        except (TypeError, ValueError):
+            pass
+        return None
 
     # -- properties -----------------------------------------------------------------------------------------
+    @property
+    def study_name(self) -> str:
+        return self._record.name
+
+    @property
+    def storage(self) -> BaseStorage:
+        return self._storage
+
+    @property
+    def worker(self) -> str:
+        """This process's worker id (host:pid:random), recorded on the trials it asks for."""
+        return self._worker
+
     @property
     def direction(self) -> str:
         return self._direction
@@ -135,17 +279,25 @@ class Study:
         return self._curve_predictor
 
     @property
-    def trials(self) -> list[Trial]:
-        """Every trial, in the order they were asked."""
-        return list(self._trials)
+    def trials(self) -> list[FrozenTrial]:
+        """Every trial of every worker, in number order: snapshots (changing one changes nothing)."""
+        self._sync()
+        return [self._mirror[number] for number in sorted(self._mirror)]
+
+    def get_trials(self, states: Iterable[TrialState | str] | None = None) -> list[FrozenTrial]:
+        """The trials in `states` (every trial when None), in number order, as snapshots."""
+        if states is None:
+            return self.trials
+        wanted = {TrialState(state) for state in ([states] if isinstance(states, str) else states)}
+        return [t for t in self.trials if t.state in wanted]
 
     @property
-    def best_trial(self) -> Trial:
-        """The complete trial with the best value."""
-        complete = [t for t in self._trials if t.state is TrialState.COMPLETE]
-        if not complete:
+    def best_trial(self) -> FrozenTrial:
+        """The complete trial with the best value (a snapshot)."""
+        self._sync()
+        if self._best is None:
             raise ValueError("no trial is complete yet")
-        return max(complete, key=lambda t: self._sign * float(t.value))  # type: ignore[arg-type]
+        return self._mirror[self._best]
 
     @property
     def best_value(self) -> float:
@@ -162,41 +314,78 @@ class Study:
 
         return predict_params(self, params_list)
 
+    def trials_dataframe(self) -> Any:
+        """The trials as a pandas DataFrame (the `pandas` extra): one row per trial."""
+        from hyperengine.study.dataframe import trials_dataframe
+
+        return trials_dataframe(self.trials, self._parsed)
+
     # -- ask / tell -----------------------------------------------------------------------------------------
     def ask(self, n: int | None = None) -> Any:
-        """A new trial, or a list of n trials to evaluate in parallel (diverse: the running ones are fantasized)."""
+        """A new trial, or a list of n trials to evaluate in parallel (diverse: every worker's running trials are
+        fantasized). Enqueued configurations come first, each claimed by one worker."""
         count = 1 if n is None else n
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError(f"ask: n must be a positive integer, got {n!r}")
+        self._sync()
+        self._fail_stale()
         trials: list[Trial] = []
-        while self._queue and len(trials) < count:
-            params = self._queue.popleft()
-            trials.append(self._new_trial(self._parsed.to_unit(params), params))
-        remaining = count - len(trials)
-        if remaining:
-            running = [t.point for t in self._trials if t.state is TrialState.RUNNING]
-            pending = np.array(running + [t.point for t in trials]).reshape(-1, self._parsed.size())
-            for point in self._strategy.next_proposals(remaining, pending=pending if len(pending) else None):
-                point = np.clip(np.asarray(point, dtype=np.float64), 0.0, 1.0)
-                trials.append(self._new_trial(point, self._parsed.instantiate(point)))
-        self._save()
+        while len(trials) < count:
+            claimed = self._storage.claim_enqueued(self._record.study_id, self._worker)
+            if claimed is None:
+                break
+            params = claimed.params if claimed.params is not None else self._parsed.instantiate(claimed.point)
+            trials.append(self._register(claimed, params))
+        conflicts = 0
+        while len(trials) < count:
+            unseen = max(self._mirror, default=-1) + 1  # trials numbered from here were not seen by the proposal
+            for point in self._propose(count - len(trials), [t.point for t in trials]):
+                params = self._parsed.instantiate(point)
+                try:
+                    created = self._storage.create_trial(
+                        self._record.study_id, self._worker, point.tolist(), self._storable(params),
+                        distinct_from=unseen if conflicts < MAX_PROPOSAL_CONFLICTS else None, gap=PROPOSAL_GAP)
+                except ProposalConflictError as conflict:  # a concurrent worker took that point: propose again
+                    log.info("Proposing again: %s", conflict)
+                    conflicts += 1
+                    self._sync()
+                    break
+                trials.append(self._register(created, params))
         return trials[0] if n is None else trials
 
-    def _new_trial(self, point: npt.NDArray[np.float64], params: Any) -> Trial:
-        trial = Trial(number=len(self._trials), params=params, point=point, _study=self)
-        self._trials.append(trial)
-        return trial
+    def _propose(self, count: int, own: list[npt.NDArray[np.float64]]) -> list[npt.NDArray[np.float64]]:
+        """count new points in the unit cube, every worker's RUNNING trials (and `own`) fantasized."""
+        running = [t.point for t in self._mirror.values() if t.state is TrialState.RUNNING]
+        pending = np.array(running + own).reshape(-1, self._parsed.size())
+        return [np.clip(np.asarray(point, dtype=np.float64), 0.0, 1.0) for point in
+                self._strategy.next_proposals(count, pending=pending if len(pending) else None)]
 
-    def tell(self, trial: Trial | int, value: float | None = None, state: str | TrialState | None = None,
-             error: str | None = None, noise: float = 0.0) -> Trial:
+    def _register(self, snapshot: FrozenTrial, params: Any) -> Trial:
+        handle = Trial(self, snapshot, params)
+        self._handles[snapshot.number] = handle
+        self._mirror[snapshot.number] = snapshot if snapshot.params is not None else snapshot.replace(params=params)
+        if self._heartbeat is not None:
+            self._heartbeat.ensure_running()
+        return handle
+
+    def _fail_stale(self) -> None:
+        """Fail the RUNNING trials (of any worker) whose heartbeat is older than the grace period."""
+        if self._grace is None:
+            return
+        failed = self._storage.fail_stale_trials(self._record.study_id, self._grace, self._retry_failed)
+        if failed:
+            log.warning("Trials %s of study %r failed: their workers sent no heartbeat for %g s", failed,
+                        self._record.name, self._grace)
+            self._sync()
+
+    def tell(self, trial: Trial | FrozenTrial | int, value: float | None = None,
+             state: str | TrialState | None = None, error: str | None = None, noise: float = 0.0) -> Trial:
         """Finish a trial. A NaN/inf/None value, or state='failed', records it as failed (never fed to the GP);
         state='pruned' with a value (the predicted final one, `noise` its variance) feeds the GP with that noise.
+        Only a RUNNING trial can be told; a trial failed for a missed heartbeat raises StaleTrialError (the value
+        is kept as its late_value).
         """
-        trial = self._trials[trial] if isinstance(trial, int) else trial
-        if trial._study is not self:
-            raise ValueError(f"trial {trial.number} does not belong to this study")
-        if trial.state is not TrialState.RUNNING:
-            raise ValueError(f"trial {trial.number} is already {trial.state.value}")
+        number = self._number_of(trial)
         if not (math.isfinite(noise) and noise >= 0):
             raise ValueError(f"tell: noise must be a finite non-negative variance, got {noise!r}")
         target = TrialState(state) if state is not None else TrialState.COMPLETE
@@ -204,28 +393,56 @@ class Study:
             raise ValueError("tell: state cannot be 'running'")
         numeric = _as_number(value)
         if target is TrialState.PRUNED and numeric is None and value is None:
-            numeric, noise = self._pruned_value(trial)  # a stopped run is told with its predicted final value
-        trial.datetime_complete = datetime.now()
-        if target is TrialState.FAILED or (target is TrialState.COMPLETE and numeric is None):
-            trial.state = TrialState.FAILED
-            trial.error = error or f"the objective returned {value!r}, not a finite number"
-            log.warning("Trial %d failed: %s", trial.number, trial.error)
-        else:
-            trial.state = target
-            trial.value = numeric
-            trial.noise = noise
-            trial.error = error
-        self._feed(trial)
-        if (trial.state is TrialState.COMPLETE and trial.value is not None and self._curve_predictor is not None
-                and trial.intermediate_values):
-            self._curve_predictor.add_curve([self._sign * v for v in trial.curve], self._sign * trial.value)
-        if trial.state is TrialState.PRUNED and isinstance(self._curve_predictor, CrossRunCurvePredictor) \
-                and trial.intermediate_values:
-            self._curve_predictor.add_partial_curve([self._sign * v for v in trial.curve])  # partial curves are data
-        self._save()
-        return trial
+            numeric, noise = self._pruned_value(self._handles[number]) if number in self._handles else (None, 0.0)
+        if target is TrialState.COMPLETE and numeric is None:
+            target, error = TrialState.FAILED, error or f"the objective returned {value!r}, not a finite number"
+        if target is TrialState.FAILED:
+            numeric, error = None, error or "told as failed"
+            log.warning("Trial %d failed: %s", number, error)
+        handle = self._handles.get(number)
+        finished = self._storage.finish_trial(self._record.study_id, number, target, numeric,
+                                              noise if target is TrialState.PRUNED else 0.0, error)
+        self._feed_all([self._absorb(finished)])
+        if (finished.state is TrialState.COMPLETE and finished.value is not None and self._curve_predictor is not None
+                and finished.intermediate_values):
+            self._curve_predictor.add_curve([self._sign * v for v in finished.curve], self._sign * finished.value)
+        if (finished.state is TrialState.PRUNED and isinstance(self._curve_predictor, CrossRunCurvePredictor)
+                and finished.intermediate_values):  # a stopped run's partial curve is data too
+            self._curve_predictor.add_partial_curve([self._sign * v for v in finished.curve])
+        if handle is None:
+            handle = Trial(self, finished, finished.params)
+        return handle
 
-    def _feed(self, trial: Trial) -> None:
+    def _number_of(self, trial: Trial | FrozenTrial | int) -> int:
+        """The number of a trial given as this study's handle, a snapshot or a number."""
+        if isinstance(trial, Trial):
+            if trial._study is not self:
+                raise ValueError(f"trial {trial.number} does not belong to this study")
+            return trial.number
+        if isinstance(trial, FrozenTrial):
+            number = trial.number
+        elif isinstance(trial, (int, np.integer)) and not isinstance(trial, bool):
+            number = int(trial)
+        else:
+            raise TypeError(f"tell: trial must be a Trial or a trial number, got {type(trial).__name__}")
+        if number not in self._mirror:
+            self._sync()
+        if number not in self._mirror:
+            raise IndexError(f"tell: study {self._record.name!r} has no trial {number}")
+        return number
+
+    def _report(self, trial: Trial, value: float, step: int) -> None:
+        """Record an intermediate value of a running trial: one row appended in the storage."""
+        if trial.state is not TrialState.RUNNING:
+            raise ValueError(f"trial {trial.number} is {trial.state.value}; report() needs a running trial")
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
+            raise ValueError(f"report: step must be a non-negative integer, got {step!r}")
+        if isinstance(value, bool) or _as_number(value) is None:
+            raise ValueError(f"report: value must be a finite number, got {value!r}")
+        self._storage.append_intermediate(self._record.study_id, trial.number, int(step), float(value))
+        trial._snapshot = trial._snapshot.with_intermediate(int(step), float(value))
+
+    def _feed(self, trial: FrozenTrial) -> None:
         """Give a finished trial with a value to the strategy (as a value to maximize)."""
         if trial.state in (TrialState.COMPLETE, TrialState.PRUNED) and trial.value is not None:
             try:
@@ -233,11 +450,14 @@ class Study:
             except _core.LinAlgError as failure:  # the GP keeps its previous points; the trial stays recorded
                 log.warning("Trial %d could not be added to the GP: %s", trial.number, failure)
 
-    def _feed_all(self, trials: Sequence[Trial]) -> None:
-        """Give finished trials to the strategy in one batch (one factorization); one by one if that fails."""
-        fed = [t for t in trials if t.state in (TrialState.COMPLETE, TrialState.PRUNED) and t.value is not None]
+    def _feed_all(self, trials: Sequence[FrozenTrial]) -> None:
+        """Give the finished trials not given yet to the strategy, each once, in one batch (one factorization);
+        one by one if that fails."""
+        fed = [t for t in trials if t.state in (TrialState.COMPLETE, TrialState.PRUNED) and t.value is not None
+               and t.number not in self._fed]
         if not fed:
             return
+        self._fed.update(t.number for t in fed)
         try:
             self._strategy.add_points(np.array([t.point for t in fed]), [self._sign * float(t.value)  # type: ignore[arg-type]
                                                                          for t in fed], [t.noise for t in fed])
@@ -248,9 +468,13 @@ class Study:
     def _should_stop(self, trial: Trial) -> bool:
         if self._curve_predictor is None or not trial.intermediate_values:
             return False
-        best = [self._sign * t.value for t in self._trials if t.state is TrialState.COMPLETE and t.value is not None]
+        self._sync()  # the curves and best values of every worker
+        best = self._best_oriented()
         curve = self._oriented_curve(trial)
-        return bool(self._curve_predictor.should_stop(curve, max(best) if best else None))
+        return bool(self._curve_predictor.should_stop(curve, best))
+
+    def _best_oriented(self) -> float | None:
+        return None if self._best is None else self._sign * float(self._mirror[self._best].value)  # type: ignore[arg-type]
 
     def _oriented_curve(self, trial: Trial) -> list[float]:
         """The trial's curve as the predictor sees it (larger is better), checked against its value range."""
@@ -274,22 +498,25 @@ class Study:
         return self._sign * mean, stdev**2
 
     def enqueue(self, params: Any) -> None:
-        """Evaluate these hyper-parameters next (a configuration shaped like the spec's instances)."""
-        self._parsed.to_unit(params)  # validates now rather than at ask time
-        self._queue.append(copy.deepcopy(params))
+        """Evaluate these hyper-parameters next (a configuration shaped like the spec's instances); with many
+        workers, exactly one of them claims it."""
+        point = self._parsed.to_unit(params)  # validates now rather than at ask time
+        self._storage.enqueue_trial(self._record.study_id, point.tolist(), self._storable(copy.deepcopy(params)))
 
     def add_trial(self, params: Any, value: float) -> Trial:
         """Import a known result (warm start): a complete trial with these hyper-parameters and value."""
         numeric = _as_number(value)
         if numeric is None:
             raise ValueError(f"add_trial: value must be a finite number, got {value!r}")
-        trial = self._new_trial(self._parsed.to_unit(params), copy.deepcopy(params))
-        return self.tell(trial, numeric)
+        point = self._parsed.to_unit(params)
+        kept = copy.deepcopy(params)
+        created = self._storage.create_trial(self._record.study_id, self._worker, point.tolist(), self._storable(kept))
+        return self.tell(self._register(created, kept), numeric)
 
-    def add_trials(self, rows: Iterable[tuple[Any, float]]) -> list[Trial]:
+    def add_trials(self, rows: Iterable[tuple[Any, float]]) -> list[FrozenTrial]:
         """Import known results in bulk: complete trials from (params, value) pairs, the same state as add_trial
-        one by one, with the model updated once and the storage written once. Every row is checked first:
-        nothing is recorded when one is invalid."""
+        one by one, with the model updated once. Every row is checked first: nothing is recorded when one is
+        invalid."""
         checked: list[tuple[npt.NDArray[np.float64], Any, float]] = []
         for index, row in enumerate(rows):
             try:
@@ -304,19 +531,20 @@ class Study:
             except ValueError as error:
                 raise ValueError(f"add_trials: row {index}: {error}") from error
             checked.append((point, copy.deepcopy(params), numeric))
-        finished = datetime.now()
-        added: list[Trial] = []
+        study_id = self._record.study_id
+        added = []
         for point, params, numeric in checked:
-            trial = self._new_trial(point, params)
-            trial.state, trial.value, trial.datetime_complete = TrialState.COMPLETE, numeric, finished
-            added.append(trial)
+            created = self._storage.create_trial(study_id, self._worker, point.tolist(), self._storable(params))
+            finished = self._storage.finish_trial(study_id, created.number, TrialState.COMPLETE, numeric, 0.0, None)
+            added.append(self._absorb(finished if finished.params is not None else finished.replace(params=params)))
         self._feed_all(added)
-        self._save()
         return added
 
-    def _save(self) -> None:
-        if self._storage is not None:
-            self._storage.save(self._direction, self._dimensions, self._trials)
+    def close(self) -> None:
+        """Stop the heartbeat thread and release the storage (a JSON file's lock); the study is unusable after."""
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
+        self._storage.close()
 
     # -- the loop -------------------------------------------------------------------------------------------
     def optimize(self, func: Objective, n_trials: int | None = None, timeout: float | None = None,
@@ -350,20 +578,23 @@ class Study:
 
     def _run(self, call: Callable[[Trial], Any], trial: Trial, caught: tuple[type[BaseException], ...]) -> None:
         try:
-            value = call(trial)
-        except TrialPruned:
-            self._finish_pruned(trial)
-            return
-        except BaseException as failure:
-            self.tell(trial, state=TrialState.FAILED,
-                      error="".join(traceback.format_exception_only(type(failure), failure)).strip())
-            if not isinstance(failure, caught):
-                raise
-            return
-        if trial.stop_requested and _as_number(value) is not None:
-            self._finish_pruned(trial)  # the objective returned early because should_stop() said so
-            return
-        self.tell(trial, value)
+            try:
+                value = call(trial)
+            except TrialPruned:
+                self._finish_pruned(trial)
+                return
+            except BaseException as failure:
+                self.tell(trial, state=TrialState.FAILED,
+                          error="".join(traceback.format_exception_only(type(failure), failure)).strip())
+                if not isinstance(failure, caught):
+                    raise
+                return
+            if trial.stop_requested and _as_number(value) is not None:
+                self._finish_pruned(trial)  # the objective returned early because should_stop() said so
+                return
+            self.tell(trial, value)
+        except StaleTrialError as stale:  # this worker stalled past the grace period: the loop goes on
+            log.warning("%s", stale)
 
     def _finish_pruned(self, trial: Trial) -> None:
         value, variance = self._pruned_value(trial)
@@ -372,7 +603,9 @@ class Study:
 
 
 def _as_number(value: Any) -> float | None:
-    """A finite float, or None for None/NaN/inf/non-numbers."""
+    """A finite float, or None for None/NaN/inf/booleans/non-numbers (a string "0.5" is not a value)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        return None
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -387,14 +620,24 @@ def _objective_caller(func: Objective) -> Callable[[Trial], Any]:
     return lambda trial: func(trial.params)
 
 
-def create_study(space: Any, direction: str = "maximize", strategy: str | BaseStrategy = "bayesian",
+def create_study(space: Any, direction: str | None = None, strategy: str | BaseStrategy = "bayesian",
                  seed: int | None = None, curve_predictor: CurvePredictor | None = None,
-                 storage: str | os.PathLike[str] | None = None, pruner: str | None = None,
+                 storage: StorageLike = None, study_name: str | None = None, load_if_exists: bool | None = None,
+                 heartbeat_grace: float | None = None, retry_failed: int = 0,
+                 busy_timeout: float = DEFAULT_BUSY_TIMEOUT, pruner: str | None = None,
                  **strategy_params: Any) -> Study:
-    """A study over `space` (a spec). direction: 'maximize' | 'minimize'. strategy: 'bayesian' (default),
-    'portfolio', 'random' or a BaseStrategy; strategy_params go to it (utility_gen, burn_in, kernel_gen, ...).
-    seed makes the proposals reproducible. curve_predictor enables trial.should_stop(). storage: a JSON file
-    saved after every ask and tell; an existing one is resumed (an error if it belongs to another spec).
+    """A study over `space` (a spec). direction: 'maximize' (default) | 'minimize'. strategy: 'bayesian'
+    (default), 'portfolio', 'random' or a BaseStrategy; strategy_params go to it (utility_gen, burn_in,
+    kernel_gen, ...). seed makes the proposals reproducible. curve_predictor enables trial.should_stop().
+
+    storage: None (in memory), 'sqlite:///path.db', 'postgresql://...', or a JSON file path (one process).
+    study_name: the study's name in the storage ('default'). load_if_exists: resume a stored study of that
+    name (its space and direction must match: an error says what differs); False makes an existing name an
+    error; None (default) resumes a JSON file and refuses an existing name in a database. heartbeat_grace:
+    seconds without a heartbeat after which another worker fails a RUNNING trial (default 60 for a shared
+    storage); retry_failed: how many times such a trial's configuration is re-enqueued. busy_timeout: seconds
+    a write waits for another process's lock before StorageLockedError.
+
     pruner='curve': trial.should_stop() with the default early-stopping rule (CrossRunCurvePredictor, see
     docs/curves.md); a stopped trial told with state='pruned' and no value gets its predicted final value.
     """
@@ -405,7 +648,9 @@ def create_study(space: Any, direction: str = "maximize", strategy: str | BaseSt
             raise ValueError("give pruner='curve' or a curve_predictor, not both")
         curve_predictor = CrossRunCurvePredictor()
     return Study(space, direction=direction, strategy=strategy, seed=seed, curve_predictor=curve_predictor,
-                 storage=storage, **strategy_params)
+                 storage=storage, study_name=study_name, load_if_exists=load_if_exists,
+                 heartbeat_grace=heartbeat_grace, retry_failed=retry_failed, busy_timeout=busy_timeout,
+                 **strategy_params)
 
 
 __all__ = ["CorruptStateError", "Study", "TrialPruned", "create_study"]

@@ -1,78 +1,122 @@
-"""One evaluation of the objective: its hyper-parameters, state, value, intermediate values and timings."""
+"""One evaluation of the objective, as its worker holds it: a live handle that writes through the study.
+
+`study.ask()` returns a Trial: report() and should_stop() go to the study (and its storage), and its state,
+value and intermediate values are those of the latest snapshot the study has of it. They are read-only:
+only tell() finishes a trial. What `study.trials` returns are FrozenTrial snapshots.
+"""
 
 from __future__ import annotations
 
-import enum
-import math
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from hyperengine.storage.frozen import FrozenTrial, TrialState
+
 if TYPE_CHECKING:
     from hyperengine.study.study import Study
-
-
-class TrialState(enum.StrEnum):
-    """RUNNING: asked, not told yet. COMPLETE: has a value. PRUNED: stopped early (its value, if any, is the
-    predicted final one). FAILED: raised or returned NaN/inf/None; never fed to the GP."""
-
-    RUNNING = "running"
-    COMPLETE = "complete"
-    PRUNED = "pruned"
-    FAILED = "failed"
-
-    def is_finished(self) -> bool:
-        return self is not TrialState.RUNNING
 
 
 class TrialPruned(Exception):
     """Raise inside an objective to stop a trial early (after trial.should_stop() said so)."""
 
 
-@dataclass(eq=False)
 class Trial:
-    """A trial of a study. `params` is the instantiated spec; `point` its unit-cube coordinates."""
+    """A trial this process asked for. `params` is the instantiated spec; `point` its unit-cube coordinates."""
 
-    number: int
-    params: Any
-    point: npt.NDArray[np.float64]
-    state: TrialState = TrialState.RUNNING
-    value: float | None = None
-    noise: float = 0.0
-    error: str | None = None
-    intermediate_values: dict[int, float] = field(default_factory=dict)
-    datetime_start: datetime = field(default_factory=datetime.now)
-    datetime_complete: datetime | None = None
-    stop_requested: bool = False
-    _study: Study | None = field(default=None, repr=False)
+    def __init__(self, study: Study | None, snapshot: FrozenTrial, params: Any) -> None:
+        self._study = study
+        self._snapshot = snapshot
+        self.params = params
+        self.stop_requested = False
+
+    @property
+    def number(self) -> int:
+        return self._snapshot.number
+
+    @property
+    def point(self) -> npt.NDArray[np.float64]:
+        return self._snapshot.point
+
+    @property
+    def state(self) -> TrialState:
+        return self._snapshot.state
+
+    @property
+    def value(self) -> float | None:
+        return self._snapshot.value
+
+    @property
+    def noise(self) -> float:
+        return self._snapshot.noise
+
+    @property
+    def error(self) -> str | None:
+        return self._snapshot.error
+
+    @property
+    def intermediate_values(self) -> dict[int, float]:
+        """{step: value} of every report() (a copy)."""
+        return self._snapshot.intermediate_values
+
+    @property
+    def datetime_start(self) -> datetime:
+        return self._snapshot.datetime_start
+
+    @property
+    def datetime_complete(self) -> datetime | None:
+        return self._snapshot.datetime_complete
+
+    @property
+    def worker(self) -> str | None:
+        return self._snapshot.worker
+
+    @property
+    def late_value(self) -> float | None:
+        return self._snapshot.late_value
 
     @property
     def duration(self) -> timedelta | None:
         """Wall time from ask to tell, None while running."""
-        return None if self.datetime_complete is None else self.datetime_complete - self.datetime_start
-
-    def report(self, value: float, step: int) -> None:
-        """Record an intermediate value (e.g. validation accuracy after epoch `step`)."""
-        if self.state is not TrialState.RUNNING:
-            raise ValueError(f"trial {self.number} is {self.state.value}; report() needs a running trial")
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
-            raise ValueError(f"report: step must be a non-negative integer, got {step!r}")
-        if value is None or not math.isfinite(value):
-            raise ValueError(f"report: value must be a finite number, got {value!r}")
-        self.intermediate_values[int(step)] = float(value)
+        return self._snapshot.duration
 
     @property
     def curve(self) -> list[float]:
         """The intermediate values in step order."""
-        return [self.intermediate_values[step] for step in sorted(self.intermediate_values)]
+        return self._snapshot.curve
+
+    def snapshot(self) -> FrozenTrial:
+        """The trial as last written or read (read-only)."""
+        return self._snapshot
+
+    def report(self, value: float, step: int) -> None:
+        """Record an intermediate value (e.g. validation accuracy after epoch `step`): one row in the storage."""
+        if self._study is None:
+            raise ValueError(f"trial {self.number} belongs to no study; report() needs one")
+        self._study._report(self, value, step)
 
     def should_stop(self) -> bool:
-        """True when the study's curve predictor says this run will not beat the best one."""
+        """True when the study's curve predictor says this run will not beat the best one (any worker's)."""
         if self._study is None:
             return False
         if self._study._should_stop(self):
             self.stop_requested = True
         return self.stop_requested
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a snapshot (or handle) of the same trial in the same state."""
+        if isinstance(other, Trial):
+            return self is other or self._snapshot == other._snapshot
+        if isinstance(other, FrozenTrial):
+            return self._snapshot == other
+        return NotImplemented
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return f"Trial(number={self.number}, state={self.state.value}, value={self.value}, params={self.params!r})"
+
+
+__all__ = ["FrozenTrial", "Trial", "TrialPruned", "TrialState"]
