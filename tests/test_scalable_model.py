@@ -181,6 +181,7 @@ def test_study_add_trials_equals_add_trial_one_by_one(tmp_path: Path) -> None:
     assert bulk.strategy.values == single.strategy.values
     asked, expected = bulk.ask().params, single.ask().params  # equal up to the factor's rounding
     assert asked == pytest.approx(expected, abs=1e-6) and asked["c"] == expected["c"]
+    bulk.close()  # a JSON study file has one writer at a time
     resumed = create_study(space(), direction="minimize", seed=4, storage=tmp_path / "bulk.json")
     assert resumed.strategy.values == bulk.strategy.values  # resumed in one batch, the same record
 

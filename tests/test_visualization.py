@@ -91,7 +91,7 @@ def mixed() -> hyperengine.Study:
 
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory: pytest.TempPathFactory) -> hyperengine.Study:
+def stored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[hyperengine.Study]:
     path = tmp_path_factory.mktemp("stored") / "sine.json"
     writer = hyperengine.create_study({"x": spec.uniform(-10, 10)}, direction="minimize", seed=2, storage=path)
     writer.optimize(x_sin_x, n_trials=8)
@@ -100,7 +100,10 @@ def stored(tmp_path_factory: pytest.TempPathFactory) -> hyperengine.Study:
         with_curve(trial, x_sin_x(trial.params))
         writer.tell(trial, x_sin_x(trial.params))
     writer.ask()  # left running: the reloaded study records it failed
-    return hyperengine.create_study({"x": spec.uniform(-10, 10)}, direction="minimize", seed=2, storage=path)
+    writer.close()  # a JSON study file has one writer at a time
+    reloaded = hyperengine.create_study({"x": spec.uniform(-10, 10)}, direction="minimize", seed=2, storage=path)
+    yield reloaded
+    reloaded.close()
 
 
 STUDIES = ("continuous", "mixed", "stored")

@@ -124,13 +124,19 @@ def _plot(args: argparse.Namespace) -> int:
 
     try:
         study = _load_study_for_cli(args.url, args.study, space_file=args.space)
+    except (ValueError, OSError) as error:
+        print(f"hyperengine plot: {error}", file=sys.stderr)
+        return 2
+    try:
         draw = getattr(visualization, PLOT_KINDS[args.kind])
         options = {"params": args.params.split(",")} if args.params and args.kind in ("slice", "contour",
                                                                                       "parallel") else {}
         figure = draw(study, **options)
-    except (ValueError, OSError) as error:
+    except ValueError as error:
         print(f"hyperengine plot: {error}", file=sys.stderr)
         return 2
+    finally:
+        study.close()
     figure.savefig(args.output, dpi=120)
     plt.close(figure)
     print(f"wrote {args.output}")
