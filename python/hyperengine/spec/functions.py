@@ -8,11 +8,13 @@ through them; sin, cos, tan, cosh, atan2, min_ and max_ are not one-to-one and h
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from hyperengine.spec.graph import contains_nodes
-from hyperengine.spec.nodes import Inverse, MergeNode, binary_inverse
+from hyperengine.spec.nodes import Inverse, MergeNode, applied, binary_inverse
 
 _Candidates = Callable[[Any], tuple[Any, ...]]
 
@@ -36,32 +38,40 @@ def _nonnegative_square(value: Any) -> tuple[Any, ...]:
     return (value * value,)
 
 
+def _from_frexp(value: Any) -> tuple[Any, ...]:
+    return (math.ldexp(*value),)
+
+
+def _shifted(exponent: Any, value: Any) -> tuple[Any, ...]:
+    return (math.ldexp(value, exponent),)
+
+
 def exp(x: Any) -> Any:
     """e ** x."""
-    return _one(math.exp, "exp", x, lambda v: (math.log(v),))
+    return _one(math.exp, "exp", x, partial(applied, math.log))
 
 
 def expm1(x: Any) -> Any:
     """e ** x - 1, accurate near 0."""
-    return _one(math.expm1, "expm1", x, lambda v: (math.log1p(v),))
+    return _one(math.expm1, "expm1", x, partial(applied, math.log1p))
 
 
 def log(x: Any, base: Any = None) -> Any:
     """Natural logarithm, or the logarithm in ``base``."""
     if base is None:
-        return _one(math.log, "log", x, lambda v: (math.exp(v),))
-    inverse = None if contains_nodes(base) else Inverse(0, lambda v: (base**v,))
+        return _one(math.log, "log", x, partial(applied, math.exp))
+    inverse = None if contains_nodes(base) else Inverse(0, partial(applied, partial(operator.pow, base)))
     return _lift(math.log, "log", (x, base), inverse)
 
 
 def log1p(x: Any) -> Any:
     """log(1 + x), accurate near 0."""
-    return _one(math.log1p, "log1p", x, lambda v: (math.expm1(v),))
+    return _one(math.log1p, "log1p", x, partial(applied, math.expm1))
 
 
 def log10(x: Any) -> Any:
     """Base-10 logarithm."""
-    return _one(math.log10, "log10", x, lambda v: (10.0**v,))
+    return _one(math.log10, "log10", x, partial(applied, partial(operator.pow, 10.0)))
 
 
 def sqrt(x: Any) -> Any:
@@ -91,7 +101,7 @@ def tan(x: Any) -> Any:
 
 def sinh(x: Any) -> Any:
     """Hyperbolic sine."""
-    return _one(math.sinh, "sinh", x, lambda v: (math.asinh(v),))
+    return _one(math.sinh, "sinh", x, partial(applied, math.asinh))
 
 
 def cosh(x: Any) -> Any:
@@ -101,22 +111,22 @@ def cosh(x: Any) -> Any:
 
 def tanh(x: Any) -> Any:
     """Hyperbolic tangent."""
-    return _one(math.tanh, "tanh", x, lambda v: (math.atanh(v),))
+    return _one(math.tanh, "tanh", x, partial(applied, math.atanh))
 
 
 def asin(x: Any) -> Any:
     """Arc sine."""
-    return _one(math.asin, "asin", x, lambda v: (math.sin(v),))
+    return _one(math.asin, "asin", x, partial(applied, math.sin))
 
 
 def acos(x: Any) -> Any:
     """Arc cosine."""
-    return _one(math.acos, "acos", x, lambda v: (math.cos(v),))
+    return _one(math.acos, "acos", x, partial(applied, math.cos))
 
 
 def atan(x: Any) -> Any:
     """Arc tangent."""
-    return _one(math.atan, "atan", x, lambda v: (math.tan(v),))
+    return _one(math.atan, "atan", x, partial(applied, math.tan))
 
 
 def atan2(y: Any, x: Any) -> Any:
@@ -126,27 +136,27 @@ def atan2(y: Any, x: Any) -> Any:
 
 def asinh(x: Any) -> Any:
     """Inverse hyperbolic sine."""
-    return _one(math.asinh, "asinh", x, lambda v: (math.sinh(v),))
+    return _one(math.asinh, "asinh", x, partial(applied, math.sinh))
 
 
 def acosh(x: Any) -> Any:
     """Inverse hyperbolic cosine."""
-    return _one(math.acosh, "acosh", x, lambda v: (math.cosh(v),))
+    return _one(math.acosh, "acosh", x, partial(applied, math.cosh))
 
 
 def atanh(x: Any) -> Any:
     """Inverse hyperbolic tangent."""
-    return _one(math.atanh, "atanh", x, lambda v: (math.tanh(v),))
+    return _one(math.atanh, "atanh", x, partial(applied, math.tanh))
 
 
 def frexp(x: Any) -> Any:
     """The pair (mantissa, exponent) with x == mantissa * 2 ** exponent."""
-    return _one(math.frexp, "frexp", x, lambda v: (math.ldexp(*v),))
+    return _one(math.frexp, "frexp", x, _from_frexp)
 
 
 def ldexp(x: Any, i: Any) -> Any:
     """x * 2 ** i; invertible in x for a constant i."""
-    inverse = None if contains_nodes(i) else Inverse(0, lambda v: (math.ldexp(v, -i),))
+    inverse = None if contains_nodes(i) else Inverse(0, partial(_shifted, -i))
     return _lift(math.ldexp, "ldexp", (x, i), inverse)
 
 

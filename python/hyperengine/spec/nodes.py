@@ -14,6 +14,7 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 # Set while the parser checks that it found every node: a node deep-copied then was missed by the walk.
@@ -135,16 +136,17 @@ class BaseNode:
 
     # Unary operators.
     def __neg__(self) -> MergeNode:
-        return MergeNode(operator.neg, (self,), label="neg", inverse=Inverse(0, lambda v: (-v,)))
+        return MergeNode(operator.neg, (self,), label="neg", inverse=Inverse(0, partial(applied, operator.neg)))
 
     def __pos__(self) -> MergeNode:
-        return MergeNode(operator.pos, (self,), label="pos", inverse=Inverse(0, lambda v: (v,)))
+        return MergeNode(operator.pos, (self,), label="pos", inverse=Inverse(0, partial(applied, operator.pos)))
 
     def __abs__(self) -> MergeNode:
         return MergeNode(abs, (self,), label="abs", inverse=Inverse(0, _abs_candidates))
 
     def __invert__(self) -> MergeNode:
-        return MergeNode(operator.invert, (self,), label="invert", inverse=Inverse(0, lambda v: (~v,)))
+        inverse = Inverse(0, partial(applied, operator.invert))
+        return MergeNode(operator.invert, (self,), label="invert", inverse=inverse)
 
 
 @dataclass(frozen=True)
@@ -258,11 +260,19 @@ def binary_inverse(op: str, left: Any, right: Any) -> Inverse | None:
     """How to solve ``left <op> right == value`` for the side that is a node, if it can be done."""
     _, solve_left, solve_right = _BINARY[op]
     if isinstance(left, BaseNode) and not isinstance(right, BaseNode) and solve_left is not None:
-        return Inverse(0, _bind(solve_left, right))
+        return Inverse(0, partial(_solve_side, op, 1, right))
     if isinstance(right, BaseNode) and not isinstance(left, BaseNode) and solve_right is not None:
-        return Inverse(1, _bind(solve_right, left))
+        return Inverse(1, partial(_solve_side, op, 2, left))
     return None
 
 
-def _bind(solver: _Solver, constant: Any) -> Callable[[Any], tuple[Any, ...]]:
-    return lambda value: solver(value, constant)
+def _solve_side(op: str, side: int, constant: Any, value: Any) -> tuple[Any, ...]:
+    """The inverse of side `side` (1 left, 2 right) of `op` (a named function, not a closure: specs pickle)."""
+    solver = _BINARY[op][side]
+    assert solver is not None  # binary_inverse only binds the sides that have a solver
+    return solver(value, constant)  # type: ignore[operator]
+
+
+def applied(function: Callable[[Any], Any], value: Any) -> tuple[Any, ...]:
+    """(function(value),): a one-to-one inverse, as a picklable partial(applied, function)."""
+    return (function(value),)
