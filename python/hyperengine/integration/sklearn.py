@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ from hyperengine.integration._require import require
 require("sklearn", "sklearn", "hyperengine.integration.sklearn")
 
 from joblib import effective_n_jobs
+from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
 
@@ -45,7 +47,8 @@ class HyperengineSearchCV(BaseSearchCV):  # type: ignore[misc]  # scikit-learn i
     n_jobs: candidates and folds run in parallel with joblib; each batch of `n_jobs` candidates comes from
     ``study.ask(n_jobs)``, so parallel candidates are spread out. A candidate whose fit fails scores
     `error_score` (scikit-learn warns) and is told to the study as failed, never fed to the GP;
-    ``error_score="raise"`` raises instead. random_state seeds the study. storage / study_name go to
+    ``error_score="raise"`` raises instead. A batch whose every fit fails is left out of cv_results_ (scikit-learn
+    refuses to record it) with a FitFailedWarning; its trials are failed in study_. random_state seeds the study. storage / study_name go to
     create_study (save and resume the study). **strategy_params go to create_study as well: ``strategy=``
     ('bayesian', 'portfolio', 'random'), ``utility_gen=``, ``burn_in=``, ...
 
@@ -105,21 +108,35 @@ class HyperengineSearchCV(BaseSearchCV):  # type: ignore[misc]  # scikit-learn i
         study = self._create_study()
         folds = _FrozenSplits(self._checked_cv_orig)
         batch_size = max(1, effective_n_jobs(self.n_jobs))
-        evaluated = 0
+        evaluated = recorded = 0
         metric: str | None = None
+        every_fit_failed: ValueError | None = None
         while evaluated < self.n_iter:
             trials: list[Trial] = study.ask(min(batch_size, self.n_iter - evaluated))
+            evaluated += len(trials)
             try:
                 results = evaluate_candidates([dict(trial.params) for trial in trials], cv=folds)
+            except ValueError as failure:
+                if self.error_score == "raise" or "fits failed" not in str(failure):
+                    _tell_failed(study, trials, failure)
+                    raise
+                # scikit-learn refuses a batch whose every fit failed: it stays out of cv_results_, its trials fail
+                _tell_failed(study, trials, failure)
+                warnings.warn(f"every fit of {len(trials)} candidate(s) failed; they are left out of cv_results_ "
+                              f"(see study_.trials): {str(failure).strip().splitlines()[-1]}", FitFailedWarning,
+                              stacklevel=2)
+                every_fit_failed = failure
+                continue
             except BaseException as failure:  # error_score="raise", an interrupt: the trials are recorded
-                for trial in trials:
-                    study.tell(trial, state=TrialState.FAILED, error=f"{type(failure).__name__}: {failure}")
+                _tell_failed(study, trials, failure)
                 raise
             metric = metric or self._guiding_metric(results)
             for offset, trial in enumerate(trials):
-                self._tell(study, trial, results, evaluated + offset, metric)
-            evaluated += len(trials)
+                self._tell(study, trial, results, recorded + offset, metric)
+            recorded += len(trials)
         self.study_ = study
+        if recorded == 0 and every_fit_failed is not None:
+            raise every_fit_failed
 
     def _create_study(self) -> Study:
         reserved = sorted(set(_RESERVED) & set(self._strategy_params))
@@ -183,6 +200,11 @@ class HyperengineSearchCV(BaseSearchCV):  # type: ignore[misc]  # scikit-learn i
         self._split_fit_errors = [result.get("fit_error") for result in out]
         results: dict[str, Any] = super()._format_results(candidate_params, n_splits, out, more_results)
         return results
+
+
+def _tell_failed(study: Study, trials: list[Trial], failure: BaseException) -> None:
+    for trial in trials:
+        study.tell(trial, state=TrialState.FAILED, error=f"{type(failure).__name__}: {failure}".strip())
 
 
 class _FrozenSplits:
