@@ -40,7 +40,8 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.fixture(scope="module")
 def cancer() -> tuple[np.ndarray, np.ndarray]:
-    return load_breast_cancer(return_X_y=True)
+    x, y = load_breast_cancer(return_X_y=True)
+    return StandardScaler().fit_transform(x), y  # scaled, so that LogisticRegression converges
 
 
 @pytest.mark.slow
