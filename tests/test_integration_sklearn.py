@@ -252,5 +252,6 @@ def test_importing_the_integration_package_imports_no_framework() -> None:
 @pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite:UserWarning")
 @pytest.mark.filterwarnings("ignore:Scoring failed:UserWarning")
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.SkipTestWarning")
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")  # the y=inf check's splitter
 def test_scikit_learn_estimator_checks(estimator: HyperengineSearchCV, check: object) -> None:
     check(estimator)  # type: ignore[operator]

@@ -47,10 +47,11 @@ class HyperengineSearchCV(BaseSearchCV):  # type: ignore[misc]  # scikit-learn i
     n_jobs: candidates and folds run in parallel with joblib; each batch of `n_jobs` candidates comes from
     ``study.ask(n_jobs)``, so parallel candidates are spread out. A candidate whose fit fails scores
     `error_score` (scikit-learn warns) and is told to the study as failed, never fed to the GP;
-    ``error_score="raise"`` raises instead. A batch whose every fit fails is left out of cv_results_ (scikit-learn
-    refuses to record it) with a FitFailedWarning; its trials are failed in study_. random_state seeds the study. storage / study_name go to
-    create_study (save and resume the study). **strategy_params go to create_study as well: ``strategy=``
-    ('bayesian', 'portfolio', 'random'), ``utility_gen=``, ``burn_in=``, ...
+    ``error_score="raise"`` raises instead. A batch whose every fit fails is left out of cv_results_
+    (scikit-learn refuses to record it) with a FitFailedWarning; its trials are failed in study_.
+    random_state seeds the study. storage / study_name go to create_study (save and resume the study).
+    **strategy_params go to create_study as well: ``strategy=`` ('bayesian', 'portfolio', 'random'),
+    ``utility_gen=``, ``burn_in=``, ...
 
     The other parameters and every fitted attribute (best_params_, best_score_, best_estimator_, best_index_,
     cv_results_, refit_time_, multimetric_, scorer_, n_splits_) mean what they mean in RandomizedSearchCV.
