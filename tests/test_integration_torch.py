@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-torch = pytest.importorskip("torch")
+pytest.importorskip("torch")
 
+import torch
 from sklearn.datasets import load_digits
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -30,7 +31,8 @@ def test_the_digits_example_tunes_a_network() -> None:
 
 def test_run_epochs_stops_a_hopeless_run_and_the_study_prunes_it() -> None:
     curves = {0.1: [0.5, 0.6, 0.7, 0.8, 0.9, 0.92], 0.2: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1]}
-    study = hyperengine.create_study({"rate": spec.choice([0.1, 0.2])}, curve_predictor=EnsembleCurvePredictor(max_epochs=EPOCHS))
+    study = hyperengine.create_study({"rate": spec.choice([0.1, 0.2])},
+                                     curve_predictor=EnsembleCurvePredictor(max_epochs=EPOCHS))
     study.enqueue({"rate": 0.1})
     study.enqueue({"rate": 0.2})
     trained: list[int] = []
@@ -79,7 +81,8 @@ def test_the_lightning_callback_reports_and_stops_the_trainer() -> None:
         def configure_optimizers(self) -> Any:
             return torch.optim.SGD(self.parameters(), lr=self.lr)
 
-    study = hyperengine.create_study({"lr": spec.choice([0.5, 0.0])}, curve_predictor=EnsembleCurvePredictor(max_epochs=EPOCHS))
+    study = hyperengine.create_study({"lr": spec.choice([0.5, 0.0])},
+                                     curve_predictor=EnsembleCurvePredictor(max_epochs=EPOCHS))
     study.enqueue({"lr": 0.5})
     study.enqueue({"lr": 0.0})  # never learns: its accuracy stays at chance level
     epochs_run = []
