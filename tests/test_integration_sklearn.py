@@ -255,3 +255,10 @@ def test_importing_the_integration_package_imports_no_framework() -> None:
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")  # the y=inf check's splitter
 def test_scikit_learn_estimator_checks(estimator: HyperengineSearchCV, check: object) -> None:
     check(estimator)  # type: ignore[operator]
+
+
+def test_the_search_cv_example_finds_a_good_pipeline() -> None:
+    from test_examples import load_example
+
+    search = load_example("sklearn_search_cv").main(n_iter=4, verbose=False)
+    assert search.best_score_ > 0.9 and len(search.cv_results_["params"]) == 4
