@@ -1,4 +1,5 @@
-"""A spec (the structure of nodes, before parsing) pickles (joblib workers, a pickled scikit-learn search): the copy instantiates and inverts alike."""
+"""A spec (the structure of nodes, before parsing) pickles, for joblib workers and pickled scikit-learn
+searches: the copy instantiates and inverts alike."""
 
 from __future__ import annotations
 
