@@ -1,0 +1,1 @@
+"""Adapters that run hyperengine inside other tuning frameworks (Optuna, Ray Tune)."""
