@@ -51,14 +51,15 @@ def convert_search_space(param_space: dict[str, Any]) -> tuple[dict[str, Any], d
     when handed to Tune, so the GP keeps their log scale. Constants are left to Tune; grid_search, sample_from
     and randn cannot be modelled and are refused.
     """
-    flat = flatten_dict(param_space, prevent_delimiter=True)
-    _, domains, grids = parse_spec_vars(flat)
+    _, domains, grids = parse_spec_vars(param_space)
     if grids:
         raise ValueError(f"param_space[{'/'.join(grids[0][0])!r}]: tune.grid_search cannot be searched by "
                          "HyperengineSearch; use tune.choice")
     space: dict[str, Any] = {}
     rounding: dict[str, Rounding] = {}
     for path, domain in domains:
+        if any("/" in str(part) for part in path):
+            raise ValueError(f"param_space key path {path}: '/' joins nested keys, so keys cannot contain it")
         key = "/".join(str(part) for part in path)
         space[key], round_value = _node(key, domain)
         if round_value is not None:
@@ -85,7 +86,7 @@ def _node(key: str, domain: Domain) -> tuple[Any, Rounding | None]:
     if isinstance(domain, Integer) and isinstance(base, Uniform):
         if step is None or step == 1:
             return randint(domain.lower, domain.upper), None
-        levels = [v for v in range(math.ceil(domain.lower / step) * step, domain.upper + 1, step)]
+        levels = list(range(math.ceil(domain.lower / step) * int(step), domain.upper + 1, int(step)))
         return choice(levels), None
     if isinstance(domain, Integer) and isinstance(base, LogUniform):
         if step is None or step == 1:  # upper exclusive, as in Tune
@@ -142,11 +143,7 @@ class HyperengineSearch(Searcher):
 
     @staticmethod
     def _as_spec(space: Any) -> tuple[Any, dict[str, Rounding]]:
-        flat = flatten_dict(space, prevent_delimiter=True) if isinstance(space, dict) else {}
-        if any(isinstance(value, Domain) or (isinstance(value, dict) and "grid_search" in value)
-               for value in flat.values()):
-            return convert_search_space(space)
-        return space, {}
+        return convert_search_space(space) if isinstance(space, dict) and _has_domains(space) else (space, {})
 
     @property
     def study(self) -> Study:
@@ -372,9 +369,13 @@ def _metric_value(result: dict[str, Any], metric: str | None) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _has_domains(config: dict[str, Any]) -> bool:
-    _, domains, grids = parse_spec_vars(flatten_dict(config, prevent_delimiter=True))
-    return bool(domains or grids)
+def _has_domains(config: Any) -> bool:
+    """True when a (nested) dict holds Tune domains or grid searches, i.e. is a Tune param_space."""
+    if isinstance(config, Domain):
+        return True
+    if isinstance(config, dict):
+        return "grid_search" in config or any(_has_domains(value) for value in config.values())
+    return False
 
 
 __all__ = ["HyperengineScheduler", "HyperengineSearch", "convert_search_space"]
