@@ -17,6 +17,7 @@ ray = pytest.importorskip("ray")
 pytest.importorskip("sklearn")
 
 from ray import tune  # noqa: E402
+from ray.tune.logger import JsonLoggerCallback  # noqa: E402
 from ray.tune.schedulers import ASHAScheduler  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.linear_model import SGDClassifier  # noqa: E402
@@ -27,12 +28,14 @@ from hyperengine.integration.ray import HyperengineScheduler, HyperengineSearch,
 
 DIGITS_X, DIGITS_Y = load_digits(return_X_y=True)
 X, Y = DIGITS_X[::3], DIGITS_Y[::3]
+LOGGERS = [JsonLoggerCallback()]
 SVC_SPACE = {"C": tune.loguniform(1e-3, 1e3), "svc": {"gamma": tune.loguniform(1e-6, 1e1)}}
 
 
 @pytest.fixture(scope="module")
 def local_ray() -> Iterator[None]:
-    os.environ.setdefault("TUNE_DISABLE_AUTO_CALLBACK_LOGGERS", "1")
+    # only the JSON result logger (LOGGERS): the CSV and TensorBoard ones made each trial several times slower
+    os.environ["TUNE_DISABLE_AUTO_CALLBACK_LOGGERS"] = "1"
     # the workers cannot import this test module: its trainables travel by value
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
@@ -63,7 +66,7 @@ def run(trainable: Any, space: dict[str, Any], metric: str, path: Path, search_a
     config = tune.TuneConfig(search_alg=search_alg, scheduler=scheduler, metric=metric, mode="max",
                              num_samples=samples, max_concurrent_trials=2, reuse_actors=True)
     return tune.Tuner(trainable, param_space=space, tune_config=config,
-                      run_config=tune.RunConfig(storage_path=str(path), verbose=0)).fit()
+                      run_config=tune.RunConfig(storage_path=str(path), verbose=0, callbacks=LOGGERS)).fit()
 
 
 def top_mean(results: tune.ResultGrid, metric: str, count: int = 10) -> float:
@@ -159,7 +162,8 @@ def test_interrupted_run_restored_loses_no_finished_trial(local_ray: None, tmp_p
     config = tune.TuneConfig(search_alg=HyperengineSearch(seed=0, storage=record), metric="score", mode="max",
                              num_samples=20, max_concurrent_trials=2)
     tuner = tune.Tuner(interrupting, param_space=SVC_SPACE, tune_config=config,
-                       run_config=tune.RunConfig(storage_path=str(tmp_path), name="interrupted", verbose=0))
+                       run_config=tune.RunConfig(storage_path=str(tmp_path), name="interrupted", verbose=0,
+                                                 callbacks=LOGGERS))
     tuner.fit()
     assert marker.exists()
     before = {t["number"]: t for t in study_file(record)["trials"] if t["state"] == "complete"}

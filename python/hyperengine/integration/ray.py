@@ -116,7 +116,9 @@ class HyperengineSearch(Searcher):
     as for any searcher (or from TuneConfig). points_to_evaluate: configurations to run first. seed: makes
     the proposals reproducible. storage (and any future study option) and strategy_params go to create_study,
     so the record can be a study file any hyperengine tool reads. curve_predictor: predicts the final value of
-    a trial a scheduler stopped (default: EnsembleCurvePredictor for an unbounded metric).
+    a trial a scheduler stopped (default: EnsembleCurvePredictor for an unbounded metric). A trial that ran
+    fewer iterations than the longest one so far was stopped by a scheduler (Tune marks the last result
+    `done` either way) and is told as pruned with that prediction.
     """
 
     def __init__(self, space: Any = None, metric: str | None = None, mode: str | None = None,
@@ -229,7 +231,11 @@ class HyperengineSearch(Searcher):
                             else "the Tune trial ended without a result")
             return
         value, step = _metric_value(result, self._metric), result.get(ITERATION)
-        stopped_early = not result.get("done", False) and isinstance(step, int) and step < self._horizon
+        if value is not None and isinstance(step, int):
+            trial.intermediate_values.setdefault(step, value)  # the last result reaches only on_trial_complete
+            self._horizon = max(self._horizon, step)
+        # Tune marks a result `done` whether the trial ended or a scheduler stopped it: the length tells them apart
+        stopped_early = isinstance(step, int) and step < self._horizon
         if stopped_early and trial.intermediate_values:
             self._tell_pruned(trial)
         else:
