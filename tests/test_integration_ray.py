@@ -147,7 +147,7 @@ def test_curve_scheduler_with_any_searcher(local_ray: None, tmp_path: Path) -> N
     assert results.get_best_result().metrics["accuracy"] > 0.85
 
 
-INTERRUPT_AFTER = 8
+INTERRUPT_AFTER = 5
 
 
 def test_interrupted_run_restored_loses_no_finished_trial(local_ray: None, tmp_path: Path) -> None:
@@ -160,7 +160,7 @@ def test_interrupted_run_restored_loses_no_finished_trial(local_ray: None, tmp_p
             os.kill(driver, signal.SIGINT)  # as Ctrl+C on the driver: Tune saves the experiment and stops
 
     config = tune.TuneConfig(search_alg=HyperengineSearch(seed=0, storage=record), metric="score", mode="max",
-                             num_samples=20, max_concurrent_trials=2)
+                             num_samples=12, max_concurrent_trials=2)
     tuner = tune.Tuner(interrupting, param_space=SVC_SPACE, tune_config=config,
                        run_config=tune.RunConfig(storage_path=str(tmp_path), name="interrupted", verbose=0,
                                                  callbacks=LOGGERS))
@@ -171,7 +171,7 @@ def test_interrupted_run_restored_loses_no_finished_trial(local_ray: None, tmp_p
     restored = tune.Tuner.restore(str(tmp_path / "interrupted"), interrupting, resume_unfinished=True)
     results = restored.fit()
     after = {t["number"]: t for t in study_file(record)["trials"]}
-    assert len(results) == 20 and not results.errors
+    assert len(results) == 12 and not results.errors
     for number, trial in before.items():
         assert after[number]["state"] == "complete" and after[number]["value"] == trial["value"]
-    assert sum(t["state"] == "complete" for t in after.values()) >= 20
+    assert sum(t["state"] == "complete" for t in after.values()) >= 12
