@@ -19,6 +19,7 @@ pytest.importorskip("sklearn")
 from ray import tune  # noqa: E402
 from ray.tune.logger import JsonLoggerCallback  # noqa: E402
 from ray.tune.schedulers import ASHAScheduler  # noqa: E402
+from ray.tune.search import BasicVariantGenerator  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.linear_model import SGDClassifier  # noqa: E402
 from sklearn.model_selection import cross_val_score  # noqa: E402
@@ -69,11 +70,6 @@ def run(trainable: Any, space: dict[str, Any], metric: str, path: Path, search_a
                       run_config=tune.RunConfig(storage_path=str(path), verbose=0, callbacks=LOGGERS)).fit()
 
 
-def top_mean(results: tune.ResultGrid, metric: str, count: int = 10) -> float:
-    values = np.sort(results.get_dataframe()[metric].to_numpy())
-    return float(values[-count:].mean())
-
-
 def study_file(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text())
 
@@ -117,9 +113,14 @@ def test_unknown_trial_ids_are_tolerated_and_errors_are_failed_trials() -> None:
 
 def test_beats_random_search_on_the_same_budget(local_ray: None, tmp_path: Path) -> None:
     ours = run(svc_score, SVC_SPACE, "score", tmp_path, search_alg=HyperengineSearch(seed=0))
-    random = run(svc_score, SVC_SPACE, "score", tmp_path)
-    assert len(ours) == len(random) == 30 and not ours.errors
-    assert top_mean(ours, "score") > top_mean(random, "score") + 0.05
+    random = run(svc_score, SVC_SPACE, "score", tmp_path, search_alg=BasicVariantGenerator(random_state=0))
+    assert len(ours) == len(random) == 30 and not ours.errors and not random.errors
+    mine, theirs = (results.get_dataframe()["score"].to_numpy() for results in (ours, random))
+    # Most random SVC configurations score at chance on this box (gamma too large): the GP leaves that region
+    # after its design, so its trials are good on average, and its best is at least random search's (within
+    # 6 of the 600 examples).
+    assert mine.mean() > theirs.mean() + 0.2, (mine.mean(), theirs.mean())
+    assert mine.max() >= theirs.max() - 0.01, (mine.max(), theirs.max())
 
 
 def test_asha_stops_trials_told_as_pruned_with_a_prediction(local_ray: None, tmp_path: Path) -> None:
