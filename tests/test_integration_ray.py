@@ -176,3 +176,22 @@ def test_interrupted_run_restored_loses_no_finished_trial(local_ray: None, tmp_p
     for number, trial in before.items():
         assert after[number]["state"] == "complete" and after[number]["value"] == trial["value"]
     assert sum(t["state"] == "complete" for t in after.values()) >= 12
+
+
+def test_points_to_evaluate_come_first_and_a_checkpoint_keeps_every_trial(tmp_path: Path) -> None:
+    space = {"lr": tune.loguniform(1e-4, 1.0), "net": {"units": tune.qrandint(16, 128, 16)}}
+    searcher = HyperengineSearch(space=space, metric="loss", mode="min", seed=0,
+                                 points_to_evaluate=[{"lr": 0.01, "net": {"units": 64}}])
+    assert searcher.suggest("a") == {"lr": 0.01, "net": {"units": 64}}
+    second = searcher.suggest("b")
+    assert second is not None and set(second["net"]) == {"units"} and second["net"]["units"] % 16 == 0
+    searcher.on_trial_result("a", {"loss": 0.5, "training_iteration": 1})
+    searcher.on_trial_complete("a", {"loss": 0.4, "training_iteration": 2})
+    searcher.save(str(tmp_path / "searcher.pkl"))
+    restored = HyperengineSearch()
+    restored.restore(str(tmp_path / "searcher.pkl"))
+    trials = restored.study.trials
+    assert [t.state for t in trials] == ["complete", "running"] and trials[0].value == 0.4
+    assert trials[0].intermediate_values == {1: 0.5, 2: 0.4}
+    restored.on_trial_complete("b", {"loss": 0.3, "training_iteration": 2})  # the running trial goes on
+    assert restored.study.best_value == 0.3 and restored.suggest("c") is not None
