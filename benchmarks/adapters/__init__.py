@@ -18,6 +18,7 @@ PEERS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "hyperengine-nowarp": ("hyperengine_study", "HyperengineAdapter", {"output_transform": None}),
     "optuna-gp": ("optuna_samplers", "OptunaAdapter", {"sampler": "gp"}),
     "optuna-tpe": ("optuna_samplers", "OptunaAdapter", {"sampler": "tpe"}),
+    "optuna-hyperengine": ("optuna_samplers", "OptunaAdapter", {"sampler": "hyperengine"}),
     "skopt-gp": ("skopt_gp", "SkoptAdapter", {}),
     "bayes-opt": ("bayes_opt_gp", "BayesOptAdapter", {}),
     "random": ("random_search", "RandomSearchAdapter", {}),

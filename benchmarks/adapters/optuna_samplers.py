@@ -1,4 +1,5 @@
-"""Optuna's GPSampler and TPESampler, driven through Study.ask(distributions) / Study.tell."""
+"""Optuna's GPSampler and TPESampler, and hyperengine's HyperengineSampler inside Optuna, driven through
+Study.ask(distributions) / Study.tell."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def _distribution(param: Param) -> BaseDistribution:
 
 
 class OptunaAdapter(Adapter):
-    """An in-memory Optuna study with sampler 'gp' (GPSampler) or 'tpe' (TPESampler), default settings."""
+    """An in-memory Optuna study with sampler 'gp' (GPSampler), 'tpe' (TPESampler) or 'hyperengine'
+    (hyperengine.integration.optuna.HyperengineSampler), default settings."""
 
     def __init__(self, problem: Problem, seed: int, sampler: str = "gp") -> None:
         super().__init__(problem, seed)
@@ -30,8 +32,12 @@ class OptunaAdapter(Adapter):
             chosen: optuna.samplers.BaseSampler = optuna.samplers.GPSampler(seed=seed)
         elif sampler == "tpe":
             chosen = optuna.samplers.TPESampler(seed=seed)
+        elif sampler == "hyperengine":
+            from hyperengine.integration.optuna import HyperengineSampler
+
+            chosen = HyperengineSampler(seed=seed)
         else:
-            raise ValueError(f"sampler must be 'gp' or 'tpe', got {sampler!r}")
+            raise ValueError(f"sampler must be 'gp', 'tpe' or 'hyperengine', got {sampler!r}")
         self._study = optuna.create_study(direction="minimize", sampler=chosen)
         self._distributions = {param.name: _distribution(param) for param in problem.params}
         self._trial: optuna.trial.Trial | None = None
