@@ -36,6 +36,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                       help="keep the study in SAVE_DIR/study.json and resume it when it exists")
     tune.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
+    dashboard = commands.add_parser("dashboard", help="serve a live, read-only web page of a study store",
+                                    description="Lists the studies of URL and shows each one live in a browser.")
+    dashboard.add_argument("url", help="the store: sqlite:///PATH, postgresql://..., or a JSON study file")
+    dashboard.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    dashboard.add_argument("--port", type=int, default=8080, help="port (default: 8080; 0 picks a free one)")
+    dashboard.add_argument("--token", default=None,
+                           help="a secret every request must carry (?token=...); required off loopback")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -44,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         run_demo(trials=args.trials, epochs=args.epochs, seed=args.seed)
         return 0
+    if args.command == "dashboard":
+        return _dashboard(args)
     return _tune(args)
 
 
@@ -62,6 +72,17 @@ def _tune(args: argparse.Namespace) -> int:
         print(f"resuming {done} trials from {storage}")
     study.optimize(objective, n_trials=args.trials, timeout=args.timeout, show_progress_bar=not args.no_progress)
     _report(study)
+    return 0
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from hyperengine.dashboard import serve
+
+    try:
+        serve(args.url, host=args.host, port=args.port, token=args.token)
+    except (ValueError, ImportError, OSError) as problem:
+        print(f"hyperengine dashboard: {problem}", file=sys.stderr)
+        return 2
     return 0
 
 
