@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from hyperengine.spec.graph import contains_nodes
@@ -30,6 +31,32 @@ def _one(function: Callable[[Any], Any], label: str, x: Any, candidates: _Candid
     return _lift(function, label, (x,), None if candidates is None else Inverse(0, candidates))
 
 
+class _Through:
+    """The inverse ``value -> (function(value),)``: a picklable object, so that specs pickle (stored studies)."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+
+    def __call__(self, value: Any) -> tuple[Any, ...]:
+        return (self.function(value),)
+
+
+def _power_of(base: Any, value: Any) -> tuple[Any, ...]:
+    return (base**value,)
+
+
+def _ten_to(value: Any) -> tuple[Any, ...]:
+    return (10.0**value,)
+
+
+def _unfrexp(value: Any) -> tuple[Any, ...]:
+    return (math.ldexp(*value),)
+
+
+def _unldexp(exponent: Any, value: Any) -> tuple[Any, ...]:
+    return (math.ldexp(value, -exponent),)
+
+
 def _nonnegative_square(value: Any) -> tuple[Any, ...]:
     if value < 0:
         raise ValueError(f"sqrt(x) cannot be {value!r}")
@@ -38,30 +65,30 @@ def _nonnegative_square(value: Any) -> tuple[Any, ...]:
 
 def exp(x: Any) -> Any:
     """e ** x."""
-    return _one(math.exp, "exp", x, lambda v: (math.log(v),))
+    return _one(math.exp, "exp", x, _Through(math.log))
 
 
 def expm1(x: Any) -> Any:
     """e ** x - 1, accurate near 0."""
-    return _one(math.expm1, "expm1", x, lambda v: (math.log1p(v),))
+    return _one(math.expm1, "expm1", x, _Through(math.log1p))
 
 
 def log(x: Any, base: Any = None) -> Any:
     """Natural logarithm, or the logarithm in ``base``."""
     if base is None:
-        return _one(math.log, "log", x, lambda v: (math.exp(v),))
-    inverse = None if contains_nodes(base) else Inverse(0, lambda v: (base**v,))
+        return _one(math.log, "log", x, _Through(math.exp))
+    inverse = None if contains_nodes(base) else Inverse(0, partial(_power_of, base))
     return _lift(math.log, "log", (x, base), inverse)
 
 
 def log1p(x: Any) -> Any:
     """log(1 + x), accurate near 0."""
-    return _one(math.log1p, "log1p", x, lambda v: (math.expm1(v),))
+    return _one(math.log1p, "log1p", x, _Through(math.expm1))
 
 
 def log10(x: Any) -> Any:
     """Base-10 logarithm."""
-    return _one(math.log10, "log10", x, lambda v: (10.0**v,))
+    return _one(math.log10, "log10", x, _ten_to)
 
 
 def sqrt(x: Any) -> Any:
@@ -91,7 +118,7 @@ def tan(x: Any) -> Any:
 
 def sinh(x: Any) -> Any:
     """Hyperbolic sine."""
-    return _one(math.sinh, "sinh", x, lambda v: (math.asinh(v),))
+    return _one(math.sinh, "sinh", x, _Through(math.asinh))
 
 
 def cosh(x: Any) -> Any:
@@ -101,22 +128,22 @@ def cosh(x: Any) -> Any:
 
 def tanh(x: Any) -> Any:
     """Hyperbolic tangent."""
-    return _one(math.tanh, "tanh", x, lambda v: (math.atanh(v),))
+    return _one(math.tanh, "tanh", x, _Through(math.atanh))
 
 
 def asin(x: Any) -> Any:
     """Arc sine."""
-    return _one(math.asin, "asin", x, lambda v: (math.sin(v),))
+    return _one(math.asin, "asin", x, _Through(math.sin))
 
 
 def acos(x: Any) -> Any:
     """Arc cosine."""
-    return _one(math.acos, "acos", x, lambda v: (math.cos(v),))
+    return _one(math.acos, "acos", x, _Through(math.cos))
 
 
 def atan(x: Any) -> Any:
     """Arc tangent."""
-    return _one(math.atan, "atan", x, lambda v: (math.tan(v),))
+    return _one(math.atan, "atan", x, _Through(math.tan))
 
 
 def atan2(y: Any, x: Any) -> Any:
@@ -126,27 +153,27 @@ def atan2(y: Any, x: Any) -> Any:
 
 def asinh(x: Any) -> Any:
     """Inverse hyperbolic sine."""
-    return _one(math.asinh, "asinh", x, lambda v: (math.sinh(v),))
+    return _one(math.asinh, "asinh", x, _Through(math.sinh))
 
 
 def acosh(x: Any) -> Any:
     """Inverse hyperbolic cosine."""
-    return _one(math.acosh, "acosh", x, lambda v: (math.cosh(v),))
+    return _one(math.acosh, "acosh", x, _Through(math.cosh))
 
 
 def atanh(x: Any) -> Any:
     """Inverse hyperbolic tangent."""
-    return _one(math.atanh, "atanh", x, lambda v: (math.tanh(v),))
+    return _one(math.atanh, "atanh", x, _Through(math.tanh))
 
 
 def frexp(x: Any) -> Any:
     """The pair (mantissa, exponent) with x == mantissa * 2 ** exponent."""
-    return _one(math.frexp, "frexp", x, lambda v: (math.ldexp(*v),))
+    return _one(math.frexp, "frexp", x, _unfrexp)
 
 
 def ldexp(x: Any, i: Any) -> Any:
     """x * 2 ** i; invertible in x for a constant i."""
-    inverse = None if contains_nodes(i) else Inverse(0, lambda v: (math.ldexp(v, -i),))
+    inverse = None if contains_nodes(i) else Inverse(0, partial(_unldexp, i))
     return _lift(math.ldexp, "ldexp", (x, i), inverse)
 
 

@@ -14,6 +14,7 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 # Set while the parser checks that it found every node: a node deep-copied then was missed by the walk.
@@ -135,16 +136,16 @@ class BaseNode:
 
     # Unary operators.
     def __neg__(self) -> MergeNode:
-        return MergeNode(operator.neg, (self,), label="neg", inverse=Inverse(0, lambda v: (-v,)))
+        return MergeNode(operator.neg, (self,), label="neg", inverse=Inverse(0, _negated))
 
     def __pos__(self) -> MergeNode:
-        return MergeNode(operator.pos, (self,), label="pos", inverse=Inverse(0, lambda v: (v,)))
+        return MergeNode(operator.pos, (self,), label="pos", inverse=Inverse(0, _unchanged))
 
     def __abs__(self) -> MergeNode:
         return MergeNode(abs, (self,), label="abs", inverse=Inverse(0, _abs_candidates))
 
     def __invert__(self) -> MergeNode:
-        return MergeNode(operator.invert, (self,), label="invert", inverse=Inverse(0, lambda v: (~v,)))
+        return MergeNode(operator.invert, (self,), label="invert", inverse=Inverse(0, _inverted))
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,48 @@ class MergeNode(BaseNode):
         return self.function(*values)
 
 
+# The inverses are module-level functions (or partials of them), never anonymous functions, so that a spec
+# pickles: a study store keeps the spec with the study, and load_study reads it back.
+def _negated(value: Any) -> tuple[Any, ...]:
+    return (-value,)
+
+
+def _unchanged(value: Any) -> tuple[Any, ...]:
+    return (value,)
+
+
+def _inverted(value: Any) -> tuple[Any, ...]:
+    return (~value,)
+
+
+def _minus(value: Any, constant: Any) -> tuple[Any, ...]:
+    return (value - constant,)
+
+
+def _plus(value: Any, constant: Any) -> tuple[Any, ...]:
+    return (value + constant,)
+
+
+def _subtracted_from(value: Any, constant: Any) -> tuple[Any, ...]:
+    return (constant - value,)
+
+
+def _divided(value: Any, constant: Any) -> tuple[Any, ...]:
+    return (value / constant,)
+
+
+def _times(value: Any, constant: Any) -> tuple[Any, ...]:
+    return (value * constant,)
+
+
+def _divides(value: Any, constant: Any) -> tuple[Any, ...]:
+    return (constant / value,)
+
+
+def _xored(value: Any, constant: Any) -> tuple[Any, ...]:
+    return (value ^ constant,)
+
+
 def _abs_candidates(value: Any) -> tuple[Any, ...]:
     if value < 0:
         raise ValueError(f"abs(x) cannot be {value!r}")
@@ -234,16 +277,16 @@ def _unshift(value: Any, shift: Any) -> tuple[Any, ...]:
 # Inverse of one side given the value v and the other (constant) side c: left side, then right side.
 _Solver = Callable[[Any, Any], tuple[Any, ...]]
 _BINARY: dict[str, tuple[Callable[[Any, Any], Any], _Solver | None, _Solver | None]] = {
-    "add": (operator.add, lambda v, c: (v - c,), lambda v, c: (v - c,)),
-    "sub": (operator.sub, lambda v, c: (v + c,), lambda v, c: (c - v,)),
-    "mul": (operator.mul, lambda v, c: (v / c,), lambda v, c: (v / c,)),
-    "truediv": (operator.truediv, lambda v, c: (v * c,), lambda v, c: (c / v,)),
+    "add": (operator.add, _minus, _minus),
+    "sub": (operator.sub, _plus, _subtracted_from),
+    "mul": (operator.mul, _divided, _divided),
+    "truediv": (operator.truediv, _times, _divides),
     "floordiv": (operator.floordiv, None, None),
     "mod": (operator.mod, None, None),
     "pow": (operator.pow, _root, _log_base),
     "and": (operator.and_, None, None),
     "or": (operator.or_, None, None),
-    "xor": (operator.xor, lambda v, c: (v ^ c,), lambda v, c: (v ^ c,)),
+    "xor": (operator.xor, _xored, _xored),
     "lshift": (operator.lshift, _unshift, None),
     "rshift": (operator.rshift, None, None),
 }
@@ -264,5 +307,9 @@ def binary_inverse(op: str, left: Any, right: Any) -> Inverse | None:
     return None
 
 
+def _solve_with(solver: _Solver, constant: Any, value: Any) -> tuple[Any, ...]:
+    return solver(value, constant)
+
+
 def _bind(solver: _Solver, constant: Any) -> Callable[[Any], tuple[Any, ...]]:
-    return lambda value: solver(value, constant)
+    return partial(_solve_with, solver, constant)
