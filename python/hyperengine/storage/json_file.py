@@ -5,7 +5,8 @@ writer is refused with StorageError rather than silently overwriting the first o
 use sqlite:/// or postgresql://. A report() is saved with the next ask or tell (not rewritten per step).
 
 Format (version 1): {"format": "hyperengine.study", "version": 1, "direction": "maximize"|"minimize",
-"study_name": str (optional), "dimensions": [{"name", "kind", "levels"}], "trials": [{"number", "state",
+"study_name": str (optional), "space": the pickled spec in base64 or null (optional),
+"dimensions": [{"name", "kind", "levels"}], "trials": [{"number", "state",
 "point", "params", "value", "noise", "error", "intermediate_values": {step: value}, "datetime_start",
 "datetime_complete"}], "queue": [{"point", "params"}] (optional)}. "params" is kept when it is JSON data,
 else null (it is then re-instantiated from "point"). A trial RUNNING in the file was interrupted: it loads
@@ -14,6 +15,7 @@ as FAILED.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
@@ -52,6 +54,7 @@ class JsonFileStorage(InMemoryStorage):
         # a storage dropped without close() releases the file when collected (quietly, not a ResourceWarning)
         self._release = weakref.finalize(self, _close_quietly, self._lock_file)
         self._loading = True
+        self._unsaved = False
         try:
             if self.path.exists():
                 self._load()
@@ -85,6 +88,10 @@ class JsonFileStorage(InMemoryStorage):
         return stream
 
     def close(self) -> None:
+        """Save the reports not saved yet, then release the file."""
+        if self._unsaved and self._release.alive:
+            with self._lock:
+                self._changed()
         self._release()  # closing the lock file releases the flock
 
     def create_study(self, name: str, direction: str, dimensions: list[dict[str, Any]],
@@ -96,9 +103,10 @@ class JsonFileStorage(InMemoryStorage):
             return super().create_study(name, direction, dimensions, space)
 
     def append_intermediate(self, study_id: int, number: int, step: int, value: float) -> None:
-        self._loading = True  # saved with the next ask or tell, not rewritten per step
+        self._loading = True  # saved with the next ask or tell (or close), not rewritten per step
         try:
             super().append_intermediate(study_id, number, step, value)
+            self._unsaved = True
         finally:
             self._loading = False
 
@@ -106,6 +114,7 @@ class JsonFileStorage(InMemoryStorage):
     def _changed(self) -> None:
         if self._loading:
             return
+        self._unsaved = False
         if not self._studies:
             self.path.unlink(missing_ok=True)
             return
@@ -113,6 +122,7 @@ class JsonFileStorage(InMemoryStorage):
         atomic_write_json(self.path, {
             "format": FILE_FORMAT, "version": FILE_VERSION, "study_name": data.record.name,
             "direction": data.record.direction, "dimensions": data.record.dimensions,
+            "space": base64.b64encode(data.record.space).decode("ascii") if data.record.space else None,
             "trials": [_trial_record(t) for t in data.trials],
             "queue": [{"point": q.point, "params": q.params} for q in data.queue]})
 
@@ -130,7 +140,11 @@ class JsonFileStorage(InMemoryStorage):
         queue = payload.get("queue", [])
         if not isinstance(queue, list):
             raise CorruptStateError(f"{self.path}: 'queue' is not a list")
-        record = super().create_study(name, direction, dimensions, None)
+        try:
+            space = base64.b64decode(payload["space"], validate=True) if payload.get("space") else None
+        except (TypeError, ValueError) as error:
+            raise CorruptStateError(f"{self.path}: 'space' is not base64 data ({error})") from error
+        record = super().create_study(name, direction, dimensions, space)
         data: _StudyData = self._by_id[record.study_id]
         for trial in trials:
             data.trials.append(trial)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -44,6 +45,8 @@ class SQLStorage(BaseStorage):
         self._dialect = dialect
         self._lock = threading.RLock()
         self._connection = dialect.connect()
+        # a storage dropped without close() closes its connection when collected (quietly, no ResourceWarning)
+        self._finalizer = weakref.finalize(self, self._connection.close)
         self._statements: dict[str, str] = {}
         try:
             self._prepare(check_version)
@@ -360,7 +363,7 @@ class SQLStorage(BaseStorage):
 
     def close(self) -> None:
         with self._lock:
-            self._connection.close()
+            self._finalizer()
 
 
 class _Cursor:

@@ -8,6 +8,7 @@ cannot, and then the loader passes the space again, which is checked against the
 
 from __future__ import annotations
 
+import math
 import pickle
 from typing import Any
 
@@ -37,3 +38,18 @@ def difference(stored: list[dict[str, Any]], given: list[dict[str, Any]]) -> str
         if old != new:
             return f"dimension {index}: stored {old}, given {new}"
     return "the dimensions differ"
+
+
+def same_params(stored: Any, instantiated: Any) -> bool:
+    """True when stored params are the spec instantiated at the stored point: equal, floats to 1e-9 relative
+    (a JSON round trip keeps floats exactly; an enqueued configuration may differ from the instance in the
+    last bits), and a list where JSON turned a tuple into one."""
+    if isinstance(stored, bool) or isinstance(instantiated, bool):
+        return stored is instantiated or stored == instantiated and type(stored) is type(instantiated)
+    if isinstance(stored, (int, float)) and isinstance(instantiated, (int, float)):
+        return math.isclose(stored, instantiated, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(stored, dict) and isinstance(instantiated, dict):
+        return stored.keys() == instantiated.keys() and all(same_params(stored[k], instantiated[k]) for k in stored)
+    if isinstance(stored, (list, tuple)) and isinstance(instantiated, (list, tuple)):
+        return len(stored) == len(instantiated) and all(map(same_params, stored, instantiated))
+    return bool(stored == instantiated)

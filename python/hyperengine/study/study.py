@@ -45,7 +45,7 @@ from hyperengine.storage.json_file import JsonFileStorage
 from hyperengine.study.heartbeat import Heartbeat
 from hyperengine.study.progress import ProgressBar
 from hyperengine.study.signature import takes_trial
-from hyperengine.study.space_record import difference, fingerprint, pickled
+from hyperengine.study.space_record import difference, fingerprint, pickled, same_params
 from hyperengine.study.trial import Trial, TrialPruned, TrialState
 
 log = logging.getLogger("hyperengine")
@@ -74,6 +74,17 @@ class Study:
         if heartbeat_grace is not None and not (math.isfinite(heartbeat_grace) and heartbeat_grace > 0):
             raise ValueError(f"heartbeat_grace must be a positive number of seconds, got {heartbeat_grace!r}")
         self._storage = get_storage(storage, busy_timeout)
+        try:
+            self._setup(space, direction, strategy, seed, curve_predictor, study_name, load_if_exists,
+                        heartbeat_grace, retry_failed, strategy_params)
+        except BaseException:
+            if self._storage is not storage:  # opened here: release it (a JSON file's lock, a connection)
+                self._storage.close()
+            raise
+
+    def _setup(self, space: Any, direction: str | None, strategy: str | BaseStrategy, seed: int | None,
+               curve_predictor: CurvePredictor | None, study_name: str | None, load_if_exists: bool | None,
+               heartbeat_grace: float | None, retry_failed: int, strategy_params: dict[str, Any]) -> None:
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._record, created = self._open(space, direction, study_name or DEFAULT_STUDY_NAME, load_if_exists)
         self._direction = self._record.direction
@@ -90,8 +101,10 @@ class Study:
         self._best: int | None = None  # number of the best complete trial
         self._handles: dict[int, Trial] = {}  # this process's RUNNING trials
         self._heartbeat = (Heartbeat(self._storage, self._record.study_id, self._grace / 4, self._running_numbers)
-                           if self._grace is not None and self._storage.shared else None)
+                           if self._grace is not None else None)
         self._sync()
+        if isinstance(self._storage, JsonFileStorage):
+            self._check_saved_params()
         if self._mirror:
             log.info("Resumed %d trials of study %r from %s", len(self._mirror), self._record.name, self._storage.url)
 
@@ -141,6 +154,13 @@ class Study:
         if differs is not None:
             raise ValueError(f"{self._storage.url}: study {record.name!r} was saved for another spec ({differs})")
         return parsed
+
+    def _check_saved_params(self) -> None:
+        """A hand-edited JSON file: params that are not the spec at the saved point are a damaged record."""
+        for number, trial in self._mirror.items():
+            if not same_params(trial.params, self._parsed.instantiate(trial.point)):
+                raise CorruptStateError(f"{self._storage.url}: trial record {number} has params {trial.params!r} "
+                                        f"that contradict its point {trial.point.tolist()}")
 
     def _worker_seed(self, seed: int | None, created: bool) -> int | None:
         """The strategy's seed: `seed` for the worker that created the study; mixed with the worker's id for
