@@ -123,6 +123,9 @@ class DashboardHandler(BaseHTTPRequestHandler):
             self._send_json({"error": str(missing)}, HTTPStatus.NOT_FOUND)
         except ValueError as bad:
             self._send_json({"error": str(bad)}, HTTPStatus.BAD_REQUEST)
+        except Exception as failure:  # a broken store or a bug: the page shows it, the server keeps serving
+            log.exception("dashboard request %s failed", self.path)
+            self._send_json({"error": f"{type(failure).__name__}: {failure}"}, HTTPStatus.INTERNAL_SERVER_ERROR)
 
     def _route(self, segments: list[str], query: dict[str, list[str]]) -> None:
         storage = self.server.storage
