@@ -1,5 +1,5 @@
 """The `hyperengine` command: `demo`, `tune FILE.py` (one worker of a study; start several on one storage),
-`studies URL`, `trials URL NAME`, `storage upgrade URL` and `plot URL STUDY`."""
+`studies URL`, `trials URL NAME`, `storage upgrade URL`, `plot URL STUDY` and `dashboard URL`."""
 
 from __future__ import annotations
 
@@ -65,6 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     upgrade = storage_commands.add_parser("upgrade", help="upgrade a database to this version's schema")
     upgrade.add_argument("url")
 
+    dashboard = commands.add_parser("dashboard", help="serve a live, read-only web page of a study store",
+                                    description="Lists the studies of URL and shows each one live in a browser.")
+    dashboard.add_argument("url", help="the store: sqlite:///PATH, postgresql://..., or a JSON study file")
+    dashboard.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    dashboard.add_argument("--port", type=int, default=8080, help="port (default: 8080; 0 picks a free one)")
+    dashboard.add_argument("--token", default=None,
+                           help="a secret every request must carry (?token=...); required off loopback")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -79,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hyperengine.storage_cli import run_storage_command
 
         return run_storage_command(args)
+    if args.command == "dashboard":
+        return _dashboard(args)
     return _tune(args)
 
 
@@ -169,6 +179,17 @@ def _stand_in(record: dict[str, Any]) -> Any:
         return hyperengine.spec.uniform(0.0, 1.0, name=record["name"])
     return hyperengine.spec.ChoiceNode(range(int(record["levels"])), name=record["name"],
                                        ordinal=record["kind"] == "integer")
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from hyperengine.dashboard import serve
+
+    try:
+        serve(args.url, host=args.host, port=args.port, token=args.token)
+    except (ValueError, ImportError, OSError) as problem:
+        print(f"hyperengine dashboard: {problem}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _load(path: Path) -> ModuleType:

@@ -206,12 +206,13 @@ class HyperengineSearch(Searcher):
         if number is None:
             log.debug("HyperengineSearch: unknown trial id %s ignored", trial_id)
             return None
-        trial = self.study.trials[number]
-        if trial.state is not TrialState.RUNNING:  # interrupted, recorded as failed, and re-run by Tune
-            self.study.enqueue(trial.params)
+        snapshot = self.study.trials[number]
+        if snapshot.state is not TrialState.RUNNING:  # interrupted, recorded as failed, and re-run by Tune
+            self.study.enqueue(snapshot.params)
             trial = self.study.ask()
             self._live[trial_id] = trial.number
-        return trial
+            return trial
+        return self.study.running_trial(number)
 
     def on_trial_result(self, trial_id: str, result: dict[str, Any]) -> None:
         trial = self._running(trial_id)
@@ -276,15 +277,17 @@ class HyperengineSearch(Searcher):
         self._setup()
         if not self.study.trials:
             self._replay(state["trials"])
-        self._ready = [self.study.trials[n] for n in state["ready"] if n < len(self.study.trials)
-                       and self.study.trials[n].state is TrialState.RUNNING]
+        trials = self.study.trials
+        self._ready = [self.study.running_trial(n) for n in state["ready"] if n < len(trials)
+                       and trials[n].state is TrialState.RUNNING]
 
     def _replay(self, trials: list[tuple[Any, ...]]) -> None:
         study = self.study
         for params, state, value, noise, error, curve in trials:
             study.enqueue(params)
             trial = study.ask()
-            trial.intermediate_values.update(curve)
+            for step, intermediate in sorted(curve.items()):
+                trial.report(intermediate, int(step))
             if state != TrialState.RUNNING.value:
                 study.tell(trial, value, state=state, noise=noise, error=error)
 

@@ -360,6 +360,20 @@ class Study:
         return [np.clip(np.asarray(point, dtype=np.float64), 0.0, 1.0) for point in
                 self._strategy.next_proposals(count, pending=pending if len(pending) else None)]
 
+    def running_trial(self, number: int) -> Trial:
+        """The handle of RUNNING trial `number` (to report and tell through): this process's own, or one another
+        process asked for and left running (a restored driver adopts it; its heartbeat now comes from here)."""
+        handle = self._handles.get(number)
+        if handle is not None:
+            return handle
+        self._sync()
+        snapshot = self._mirror.get(number) if isinstance(number, int) and not isinstance(number, bool) else None
+        if snapshot is None:
+            raise ValueError(f"running_trial: no trial number {number!r} in study {self._record.name!r}")
+        if snapshot.state is not TrialState.RUNNING:
+            raise ValueError(f"running_trial: trial {number} is {snapshot.state.value}, not running")
+        return self._register(snapshot, snapshot.params)
+
     def _register(self, snapshot: FrozenTrial, params: Any) -> Trial:
         handle = Trial(self, snapshot, params)
         self._handles[snapshot.number] = handle
