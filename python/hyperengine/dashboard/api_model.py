@@ -72,7 +72,8 @@ def _model_of(study: Any, trials: list[Any]) -> dict[str, Any]:
             "x": _labels(axis, data.coordinates),
             "mean": data.mean.tolist(),
             "std": data.std.tolist(),
-            "points": {"x": _labels(axis, coordinates[active]), "y": [v for v, a in zip(values, active, strict=True) if a]},
+            "points": {"x": _labels(axis, coordinates[active]),
+                       "y": [value for value, shown in zip(values, active, strict=True) if shown]},
         })
     importances = param_importances(study)
     return {"slices": slices, "importances": dict(sorted(importances.items(), key=lambda item: item[1])),
