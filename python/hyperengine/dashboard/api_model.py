@@ -29,7 +29,7 @@ class ModelViews:
     def model(self, name: str) -> dict[str, Any]:
         """{"slices": [...], "importances": {name: share}, "note": str}; a note alone when there is no model yet."""
         with self._lock:
-            study = self._study(name)
+            study = self.study(name)
             trials = study.trials
             finished = sum(1 for trial in trials if trial.state in FINISHED and trial.value is not None)
             cached = self._answers.get(name)
@@ -42,7 +42,8 @@ class ModelViews:
             self._answers[name] = (finished, answer)
             return answer
 
-    def _study(self, name: str) -> Any:
+    def study(self, name: str) -> Any:
+        """The Study this view keeps for `name` (loaded on first use)."""
         study = self._studies.get(name)
         if study is None:
             from hyperengine.study.studies import load_study
