@@ -33,7 +33,7 @@ from hyperengine.storage import BaseStorage, StorageLike, UnknownStudyError, get
 log = logging.getLogger("hyperengine.dashboard")
 
 STATIC_FILES = {"dashboard.css": "text/css", "common.js": "text/javascript", "index.js": "text/javascript",
-                "study.js": "text/javascript"}
+                "study.js": "text/javascript", "favicon.svg": "image/svg+xml"}
 PAGES = {"index": "index.html", "study": "study.html"}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -134,6 +134,9 @@ class DashboardHandler(BaseHTTPRequestHandler):
                 self._send_page(PAGES["index"])
             case ["studies", _]:
                 self._send_page(PAGES["study"])
+            case ["favicon.ico"]:
+                self._send_bytes(resources.files(__package__).joinpath("static", "favicon.svg").read_bytes(),
+                                 "image/svg+xml", cache=True)
             case ["static", "plotly.min.js"]:
                 self._send_file(self.server.plotly, "text/javascript", cache=True)
             case ["static", name] if name in STATIC_FILES:

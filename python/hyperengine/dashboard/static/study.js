@@ -72,6 +72,11 @@
   }
 
   // -- plots --------------------------------------------------------------------------------------------------
+  // WebGL scatter for large studies where the browser has WebGL; SVG otherwise (headless browsers, old GPUs).
+  const WEBGL = (() => {
+    try { return Boolean(document.createElement("canvas").getContext("webgl")); } catch { return false; }
+  })();
+  const scatterType = (count) => (WEBGL && count > 2000 ? "scattergl" : "scatter");
   const layoutBase = { margin: { l: 55, r: 15, t: 10, b: 40 }, showlegend: true, legend: { orientation: "h" } };
   const plotConfig = { displaylogo: false, responsive: true };
 
@@ -81,7 +86,7 @@
     for (const kind of ["complete", "pruned"]) {
       if (kind === "pruned" && hidePruned) continue;
       const shown = trials.filter((t) => t.state === kind && t.value !== null);
-      traces.push({ type: "scattergl", mode: "markers", name: kind, x: shown.map((t) => t.number),
+      traces.push({ type: scatterType(shown.length), mode: "markers", name: kind, x: shown.map((t) => t.number),
         y: shown.map((t) => t.value), marker: { color: COLORS[kind], size: 6 },
         text: shown.map((t) => `#${t.number}`) });
     }
@@ -94,7 +99,7 @@
       bestX.push(trial.number);
       bestY.push(best);
     }
-    traces.push({ type: "scattergl", mode: "lines", name: "best so far", x: bestX, y: bestY,
+    traces.push({ type: scatterType(bestX.length), mode: "lines", name: "best so far", x: bestX, y: bestY,
       line: { color: "#c62828", shape: "hv" } });
     const logY = document.getElementById("log-y").checked;
     Plotly.react("history", traces, { ...layoutBase, xaxis: { title: { text: "trial" } },
@@ -117,7 +122,7 @@
         finals.text.push(`#${trial.number}: predicted final`);
       }
     }
-    const traces = Object.entries(lines).map(([kind, line]) => ({ type: "scattergl", mode: "lines", name: kind,
+    const traces = Object.entries(lines).map(([kind, line]) => ({ type: scatterType(line.x.length), mode: "lines", name: kind,
       x: line.x, y: line.y, line: { color: COLORS[kind], width: 1 }, opacity: 0.6 }));
     traces.push({ type: "scatter", mode: "markers", name: "predicted final (90%)", x: finals.x, y: finals.y,
       text: finals.text, marker: { color: COLORS.pruned, symbol: "diamond", size: 7 },
@@ -175,7 +180,8 @@
       box.append(div);
       Plotly.newPlot(div, sliceTraces(slice), { ...layoutBase, showlegend: false,
         margin: { l: 50, r: 10, t: 25, b: 40 }, title: { text: slice.param, font: { size: 12 } },
-        xaxis: { type: slice.log ? "log" : (slice.kind === "categorical" ? "category" : "linear") } }, plotConfig);
+        xaxis: { type: slice.log ? "log" : (slice.kind === "categorical" ? "category" : "linear") } },
+      { ...plotConfig, displayModeBar: false });
     }
   }
 
