@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import numbers
 import os
 import time
 import traceback
@@ -51,7 +52,11 @@ class Study:
                  storage: str | os.PathLike[str] | None = None, **strategy_params: Any) -> None:
         if direction not in DIRECTIONS:
             raise ValueError(f"direction must be 'maximize' or 'minimize', got {direction!r}")
+        _check_seed(seed)
         self._parsed = space if isinstance(space, ParsedSpec) else ParsedSpec(space)
+        if self._parsed.size() == 0:
+            raise ValueError(f"space: a spec with at least one search dimension (spec.uniform, spec.choice, ...) is "
+                             f"needed, got {space!r}")
         self._direction = direction
         self._sign = 1.0 if direction == "maximize" else -1.0
         self._dimensions = self._parsed.dimensions()
@@ -182,8 +187,10 @@ class Study:
              error: str | None = None, noise: float = 0.0) -> Trial:
         """Finish a trial. A NaN/inf/None value, or state='failed', records it as failed (never fed to the GP);
         state='pruned' with a value (the predicted final one, `noise` its variance) feeds the GP with that noise.
+        `trial` is a Trial or a trial number (0 .. len(trials) - 1). state='failed' takes no value (ValueError:
+        a failure has no result), and a pruned trial's value is a finite number or None.
         """
-        trial = self._trials[trial] if isinstance(trial, int) else trial
+        trial = self._told_trial(trial)
         if trial._study is not self:
             raise ValueError(f"trial {trial.number} does not belong to this study")
         if trial.state is not TrialState.RUNNING:
@@ -194,6 +201,12 @@ class Study:
         if target is TrialState.RUNNING:
             raise ValueError("tell: state cannot be 'running'")
         numeric = _as_number(value)
+        if target is TrialState.FAILED and value is not None:
+            raise ValueError(f"tell: a failed trial has no value, got value={value!r} with state='failed' (give "
+                             f"state='complete' for a result, or no value for a failure)")
+        if target is TrialState.PRUNED and value is not None and numeric is None:
+            raise ValueError(f"tell: a pruned trial's value (its predicted final value) must be a finite number or "
+                             f"None, got {value!r}")
         trial.datetime_complete = datetime.now()
         if target is TrialState.FAILED or (target is TrialState.COMPLETE and numeric is None):
             trial.state = TrialState.FAILED
@@ -210,6 +223,19 @@ class Study:
             self._curve_predictor.add_curve([self._sign * v for v in trial.curve], self._sign * trial.value)
         self._save()
         return trial
+
+    def _told_trial(self, trial: Any) -> Trial:
+        """The Trial that tell() was given, or the one with that number."""
+        if isinstance(trial, Trial):
+            return trial
+        if isinstance(trial, bool) or not isinstance(trial, numbers.Integral):
+            raise TypeError(f"tell: trial must be a Trial or a trial number, got {type(trial).__name__} {trial!r}")
+        number = int(trial)
+        if not 0 <= number < len(self._trials):
+            raise ValueError(f"tell: there is no trial number {trial} in this study (its trials are numbered 0 to "
+                             f"{len(self._trials) - 1})" if self._trials else
+                             f"tell: there is no trial number {trial}: the study has no trials yet")
+        return self._trials[number]
 
     def _feed(self, trial: Trial) -> None:
         """Give a finished trial with a value to the strategy (as a value to maximize)."""
@@ -277,9 +303,18 @@ class Study:
         """
         if n_trials is None and timeout is None:
             raise ValueError("optimize: give n_trials, timeout or both")
+        if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral)):
+            raise TypeError(f"optimize: n_trials must be an int, got {type(n_trials).__name__} {n_trials!r}")
         if n_trials is not None and n_trials < 0:
             raise ValueError(f"optimize: n_trials must be non-negative, got {n_trials}")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, numbers.Real)):
+            raise TypeError(f"optimize: timeout must be a number of seconds, got {type(timeout).__name__}")
+        if timeout is not None and not timeout > 0:
+            raise ValueError(f"optimize: timeout must be a positive number of seconds, got {timeout!r}")
         caught = tuple(catch) if isinstance(catch, Iterable) else (catch,)
+        wrong = [kind for kind in caught if not (isinstance(kind, type) and issubclass(kind, BaseException))]
+        if wrong:
+            raise TypeError(f"optimize: catch must hold exception classes, got {wrong[0]!r}")
         call = _objective_caller(func)
         started = time.monotonic()
         done = 0
@@ -315,6 +350,16 @@ class Study:
         value, variance = self._pruned_value(trial)
         self.tell(trial, value, state=TrialState.PRUNED, noise=variance,
                   error=None if value is not None else "stopped early without a prediction")
+
+
+def _check_seed(seed: Any) -> None:
+    """A seed is None or an integer in [0, 2**63) (numpy's generators and the compiled core take it)."""
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
+    if not 0 <= int(seed) < 2**63:
+        raise ValueError(f"seed must be between 0 and 2**63 - 1, got {seed}")
 
 
 def _as_number(value: Any) -> float | None:
