@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import hyperengine
+from hypercore import _core
 from hyperengine import spec
+from hyperengine.bayesian.kernel import Matern52
+from hyperengine.bayesian.model import GaussianProcessModel
 from hyperengine.bayesian.output_transform import YeoJohnsonTransform
 
 LARGEST = float(np.finfo(np.float64).max)
@@ -48,3 +51,24 @@ def test_the_transform_of_any_finite_values_is_finite_and_monotone(values: np.nd
     scale = float(np.max(np.abs(values)))
     for value, back in zip(values, recovered, strict=True):
         assert math.isclose(value, back, rel_tol=1e-6, abs_tol=1e-9 * scale)
+
+
+@pytest.mark.parametrize("extreme", [1e155, LARGEST])
+def test_the_gp_without_output_transform_standardizes_huge_values(extreme: float) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.random((12, 2))
+    unit = np.sin(5 * X).sum(axis=1)
+    unit /= np.abs(unit).max()
+    reference = _core.GaussianProcess(_core.Space(2), prior_mean="fitted")
+    reference.add_batch(X, unit)
+    huge = _core.GaussianProcess(_core.Space(2), prior_mean="fitted")
+    huge.add_batch(X, unit * extreme)
+    assert math.isfinite(huge.y_scale) and math.isfinite(huge.y_offset)
+    Xq = rng.random((5, 2))
+    for expected, got in zip(reference.predict(Xq, standardized=True), huge.predict(Xq, standardized=True),
+                             strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+    model = GaussianProcessModel(2, Matern52(), output_transform=None)
+    for x, value in zip(X, unit * extreme, strict=True):
+        model.add(x, float(value))
+    assert model.suggest("ei", 2, None, 0.0, 2.0, "kriging_believer", 0).shape == (2, 2)

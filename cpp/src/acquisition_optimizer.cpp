@@ -305,9 +305,12 @@ Suggestion suggest(const GaussianProcess& gp, const ConstRowMatrixRef& pending, 
 
   Random random(options.seed);
   for (int q = 0; q < options.count; ++q) {
-    // The threshold in the (fantasy) model's standardized units.
-    const double threshold =
-        model.size() ? (incumbent + options.epsilon - model.y_offset()) / model.y_scale() : options.epsilon;
+    // The threshold in the (fantasy) model's standardized units, term by term: a sum of raw values near the
+    // largest double would overflow before the division.
+    const double scale = model.y_scale();
+    const double threshold = model.size()
+                                 ? incumbent / scale + options.epsilon / scale - model.y_offset() / scale
+                                 : options.epsilon;
     const Acquisition acquisition(options.acquisition, threshold, options.beta);
     double score = 0.0;
     const Vector x = maximize_acquisition(model, acquisition, options.optimizer, random.next(), &score);

@@ -335,10 +335,14 @@ void GaussianProcess::update_weights() {
     case PriorMean::Zero:
       y_offset_ = 0.0;
       break;
-    case PriorMean::Fitted:
-      // linear in y: computed on the scaled values, which cannot overflow in the triangular solves
-      y_offset_ = generalized_least_squares_mean(L_.topLeftCorner(n, n).triangularView<Eigen::Lower>(), scaled) * unit;
+    case PriorMean::Fitted: {
+      // linear in y: computed on the scaled values, which cannot overflow in the triangular solves; the constant
+      // may lie beyond the data, and beyond the largest double when they are near it: then it is that double
+      const double offset =
+          generalized_least_squares_mean(L_.topLeftCorner(n, n).triangularView<Eigen::Lower>(), scaled) * unit;
+      y_offset_ = std::isfinite(offset) ? offset : std::copysign(std::numeric_limits<double>::max(), offset);
       break;
+    }
   }
   // Extra noise is given in raw units: when the scale has drifted by more than 10% since it was
   // standardized, restandardize it and refactorize, so a point's noise keeps its meaning as data arrive.

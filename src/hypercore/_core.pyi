@@ -9,9 +9,9 @@ anything else (a list, another dtype or layout) raises ValueError naming the arg
 m query points, d dimensions. An object made by `Cls.__new__(Cls)` without `__init__` is refused with ValueError
 by every method and function it reaches.
 
-Threads: a GaussianProcess may be shared by Python threads. Its mutating methods (add, add_batch, set_targets,
-fit, maybe_refit, truncate, setting log_params) hold its lock exclusively, every other method and `suggest`
-share it, and all wait and compute with the GIL released. Kernels and Acquisitions hold the GIL throughout.
+Threads: a GaussianProcess may be shared by Python threads. Each has a lock that every method and `suggest`
+hold for the whole call, waiting for it and computing with the GIL released. Kernels and Acquisitions hold the
+GIL throughout.
 """
 
 from typing import TypeAlias, TypedDict, overload
@@ -78,7 +78,7 @@ class Matern52Kernel(Kernel):
 class GaussianProcess:
     """A Gaussian-process model that owns its data and the Cholesky factor of its kernel matrix.
 
-    Safe to share between threads: a readers-writer lock per GP, taken with the GIL released.
+    Safe to share between threads: a lock per GP, taken with the GIL released.
     """
 
     def __init__(

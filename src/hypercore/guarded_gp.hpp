@@ -1,12 +1,12 @@
-// A GaussianProcess shared between Python threads: the bindings hold one per Python object, with a
-// readers-writer lock. Mutating calls take it exclusively, reading calls share it, and both wait for it with the
-// GIL released (so a long fit in one thread neither races with nor stalls the other Python threads).
+// A GaussianProcess shared between Python threads: the bindings hold one per Python object, with a lock that
+// every call takes, waiting for it with the GIL released (so a long fit in one thread neither races with nor
+// stalls the other Python threads). One plain mutex rather than a readers-writer lock: threads that keep
+// predicting would starve a writer of a shared lock, and each call is parallel inside already.
 #pragma once
 
 #include <pybind11/pybind11.h>
 
 #include <mutex>
-#include <shared_mutex>
 #include <utility>
 
 #include "hypercore/gaussian_process.hpp"
@@ -26,29 +26,29 @@ class GuardedGP {
   /// The dimension never changes, so it is read without the lock (to check argument shapes before waiting).
   int dim() const { return dim_; }
 
-  /// Calls f(const GaussianProcess&) under the shared lock, with the GIL released: f must not touch Python.
+  /// Calls f(const GaussianProcess&) under the lock, with the GIL released: f must not touch Python.
   template <typename F>
   decltype(auto) read(F&& f) const {
     pybind11::gil_scoped_release release;
-    std::shared_lock lock(mutex_);
+    std::lock_guard lock(mutex_);
     return std::forward<F>(f)(gp_);
   }
 
-  /// Calls f(GaussianProcess&) under the exclusive lock, with the GIL released: f must not touch Python.
+  /// Calls f(GaussianProcess&) under the lock, with the GIL released: f must not touch Python.
   template <typename F>
   decltype(auto) write(F&& f) {
     pybind11::gil_scoped_release release;
-    std::unique_lock lock(mutex_);
+    std::lock_guard lock(mutex_);
     return std::forward<F>(f)(gp_);
   }
 
  private:
   GaussianProcess gp_;
   int dim_;
-  mutable std::shared_mutex mutex_;
+  mutable std::mutex mutex_;
 };
 
-/// A copy of the model as it is between two mutations (taken under the shared lock).
+/// A copy of the model as it is between two mutations (taken under the lock).
 inline GuardedGP::GuardedGP(const GuardedGP& other)
     : gp_(other.read([](const GaussianProcess& gp) { return gp; })), dim_(other.dim_) {}
 

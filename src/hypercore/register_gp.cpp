@@ -49,7 +49,7 @@ GaussianProcess make_gp(const Space& space, const std::string& kernel, double no
   return GaussianProcess(make_kernel(kernel, space), noise_variance, fixed_noise, prior_mean_from_name(prior_mean));
 }
 
-/// The pickled state, copied under the shared lock; its arrays are made once the GIL is back.
+/// The pickled state, copied under the lock; its arrays are made once the GIL is back.
 py::tuple state_of(const GuardedGP& guarded) {
   const GaussianProcess gp = guarded.read([](const GaussianProcess& model) { return model; });
   return py::make_tuple(gp.space().dimensions().size(), gp.kernel().name(), py::cast(gp.space()),
@@ -71,7 +71,7 @@ GuardedGP gp_from_state(const py::tuple& state) {
   return GuardedGP(std::move(gp));
 }
 
-/// A read-only property: `get(const GaussianProcess&)` under the shared lock.
+/// A read-only property: `get(const GaussianProcess&)` under the lock.
 template <typename Get>
 auto reader(Get get) {
   return [get](const GuardedGP& gp) { return gp.read(get); };
@@ -93,9 +93,9 @@ Adding a point extends the factor in O(n^2); outputs are standardized internally
 theta = (log length scales [d], log signal variance, log noise variance) are fitted by maximizing the
 log marginal likelihood plus a log prior.
 
-Thread safety: one GP may be used from several Python threads. Each GP has a readers-writer lock: the
-mutating methods (add, add_batch, set_targets, fit, maybe_refit, truncate, setting log_params) hold it
-exclusively, every other method shares it, and all wait for it and compute with the GIL released.
+Thread safety: one GP may be used from several Python threads. Each GP has a lock that every method (and
+suggest) holds for its whole call, waiting for it and computing with the GIL released: a call sees the model
+between two mutations.
 )doc")
       .def(py::init([](const Space& space, const std::string& kernel, double noise_variance, bool fixed_noise,
                        const std::string& prior_mean) {
