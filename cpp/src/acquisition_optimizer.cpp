@@ -296,7 +296,9 @@ Suggestion suggest(const GaussianProcess& gp, const ConstRowMatrixRef& pending, 
     if (options.fantasy == Fantasy::KrigingBeliever) {
       Vector mean(1), variance(1);
       fantasy_model->predict(Eigen::Map<const RowMatrix>(x, 1, d), mean, variance);
-      value = mean[0];
+      // a raw mean beyond the largest double (data near it) is believed to be that double
+      constexpr double largest = std::numeric_limits<double>::max();
+      value = std::clamp(mean[0], -largest, largest);
     }
     fantasy_model->add(x, value);
     incumbent = std::max(incumbent, value);
