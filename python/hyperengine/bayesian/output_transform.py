@@ -49,7 +49,9 @@ class YeoJohnsonTransform:
         scaled = values / self.scale
         spread = float(scaled.std()) if values.size else 0.0
         self._scaled_mean = float(scaled.mean()) if values.size else 0.0
-        self._scaled_std = spread if spread > 0 else 1.0 / self.scale
+        self._scaled_std = spread
+        if not spread > 0:  # constant values: a shift only, in raw units (1 / scale overflows for tiny scales)
+            self._scaled_mean, self._scaled_std, self.scale = self._scaled_mean * self.scale, 1.0, 1.0
         self.lam = 1.0
         if values.size >= MIN_POINTS and spread > 0:
             z = self._standardized(values)
