@@ -330,7 +330,7 @@ def test_tell_errors() -> None:
     assert trial.value == 1.0 and study.strategy.iteration == 1
     with pytest.raises(ValueError, match="report\\(\\) needs a running trial"):
         trial.report(0.5, step=1)
-    with pytest.raises(IndexError):
+    with pytest.raises(ValueError, match="no trial number 5"):
         study.tell(5, 1.0)
 
 

@@ -296,7 +296,9 @@ Suggestion suggest(const GaussianProcess& gp, const ConstRowMatrixRef& pending, 
     if (options.fantasy == Fantasy::KrigingBeliever) {
       Vector mean(1), variance(1);
       fantasy_model->predict(Eigen::Map<const RowMatrix>(x, 1, d), mean, variance);
-      value = mean[0];
+      // a raw mean beyond the largest double (data near it) is believed to be that double
+      constexpr double largest = std::numeric_limits<double>::max();
+      value = std::clamp(mean[0], -largest, largest);
     }
     fantasy_model->add(x, value);
     incumbent = std::max(incumbent, value);
@@ -305,9 +307,12 @@ Suggestion suggest(const GaussianProcess& gp, const ConstRowMatrixRef& pending, 
 
   Random random(options.seed);
   for (int q = 0; q < options.count; ++q) {
-    // The threshold in the (fantasy) model's standardized units.
-    const double threshold =
-        model.size() ? (incumbent + options.epsilon - model.y_offset()) / model.y_scale() : options.epsilon;
+    // The threshold in the (fantasy) model's standardized units, term by term: a sum of raw values near the
+    // largest double would overflow before the division.
+    const double scale = model.y_scale();
+    const double threshold = model.size()
+                                 ? incumbent / scale + options.epsilon / scale - model.y_offset() / scale
+                                 : options.epsilon;
     const Acquisition acquisition(options.acquisition, threshold, options.beta);
     double score = 0.0;
     const Vector x = maximize_acquisition(model, acquisition, options.optimizer, random.next(), &score);

@@ -207,7 +207,7 @@ void GaussianProcess::add(const double* x, double y, double extra_noise) {
   space().canonicalize(row);
   y_[n_] = y;
   extra_raw_[n_] = extra_noise;
-  extra_[n_] = extra_noise / (noise_scale_ * noise_scale_);
+  extra_[n_] = extra_noise / noise_scale_ / noise_scale_;
 
   const int n = n_;
   Vector k(n);
@@ -252,7 +252,7 @@ void GaussianProcess::add_batch(const ConstRowMatrixRef& X, const ConstVectorRef
     space().canonicalize(X_.row(n + i).data());
     y_[n + i] = y[i];
     extra_raw_[n + i] = extra_noise.size() ? extra_noise[i] : 0.0;
-    extra_[n + i] = extra_raw_[n + i] / (noise_scale_ * noise_scale_);
+    extra_[n + i] = extra_raw_[n + i] / noise_scale_ / noise_scale_;
   }
   // The block form of the incremental update (one BLAS-3 solve instead of m vector solves):
   //   L21 = K21 L11^-T,  L22 L22^T = K22 - L21 L21^T.
@@ -316,9 +316,14 @@ void GaussianProcess::update_weights() {
     return;
   }
   const auto y = y_.head(n);
-  const double mean = y.mean();
-  const double variance = (y.array() - mean).square().mean();
-  const double scale = std::sqrt(variance);
+  // The moments of y / max|y| (within [-1, 1]), scaled back: finite for any finite y, even near the largest double,
+  // where y^2 and the differences y_i - mean would overflow.
+  const double magnitude = y.cwiseAbs().maxCoeff();
+  const double unit = magnitude > 0.0 ? magnitude : 1.0;
+  const Vector scaled = y / unit;
+  const double scaled_mean = scaled.mean();
+  const double mean = scaled_mean * unit;
+  const double scale = std::sqrt((scaled.array() - scaled_mean).square().mean()) * unit;
   y_scale_ = scale > 1e-12 * std::max(1.0, std::abs(mean)) ? scale : 1.0;
   switch (prior_mean_) {
     case PriorMean::Mean:
@@ -330,9 +335,14 @@ void GaussianProcess::update_weights() {
     case PriorMean::Zero:
       y_offset_ = 0.0;
       break;
-    case PriorMean::Fitted:
-      y_offset_ = generalized_least_squares_mean(L_.topLeftCorner(n, n).triangularView<Eigen::Lower>(), y);
+    case PriorMean::Fitted: {
+      // linear in y: computed on the scaled values, which cannot overflow in the triangular solves; the constant
+      // may lie beyond the data, and beyond the largest double when they are near it: then it is that double
+      const double offset =
+          generalized_least_squares_mean(L_.topLeftCorner(n, n).triangularView<Eigen::Lower>(), scaled) * unit;
+      y_offset_ = std::isfinite(offset) ? offset : std::copysign(std::numeric_limits<double>::max(), offset);
       break;
+    }
   }
   // Extra noise is given in raw units: when the scale has drifted by more than 10% since it was
   // standardized, restandardize it and refactorize, so a point's noise keeps its meaning as data arrive.
@@ -340,10 +350,10 @@ void GaussianProcess::update_weights() {
     noise_scale_ = y_scale_;
   } else if (std::abs(y_scale_ / noise_scale_ - 1.0) > 0.1) {
     noise_scale_ = y_scale_;
-    extra_.head(n) = extra_raw_.head(n) / (noise_scale_ * noise_scale_);
+    extra_.head(n) = extra_raw_.head(n) / noise_scale_ / noise_scale_;
     refactorize();
   }
-  alpha_ = (y.array() - y_offset_).matrix() / y_scale_;
+  alpha_ = standardized_targets();
   const auto L = L_.topLeftCorner(n, n);
   L.triangularView<Eigen::Lower>().solveInPlace(alpha_);
   L.triangularView<Eigen::Lower>().transpose().solveInPlace(alpha_);
@@ -351,7 +361,8 @@ void GaussianProcess::update_weights() {
 }
 
 Vector GaussianProcess::standardized_targets() const {
-  return (y_.head(n_).array() - y_offset_).matrix() / y_scale_;
+  // y / s - m / s rather than (y - m) / s: the difference of two values near the largest double overflows
+  return (y_.head(n_).array() / y_scale_ - y_offset_ / y_scale_).matrix();
 }
 
 Vector GaussianProcess::extra_noise() const { return extra_raw_.head(n_); }
@@ -361,7 +372,7 @@ Matrix GaussianProcess::cholesky_factor() const {
 }
 
 double GaussianProcess::best_standardized() const {
-  return n_ == 0 ? 0.0 : (y_.head(n_).maxCoeff() - y_offset_) / y_scale_;
+  return n_ == 0 ? 0.0 : y_.head(n_).maxCoeff() / y_scale_ - y_offset_ / y_scale_;
 }
 
 void GaussianProcess::truncate(int n) {

@@ -6,8 +6,10 @@
 #include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "check.hpp"
@@ -454,6 +456,35 @@ TEST(huge_and_tiny_target_scales_give_the_same_standardized_posterior) {
   const GaussianProcess tiny = filled_gp(space, "rbf", theta, X, (y * 1e-15).eval());
   const Posterior posterior = predict(tiny, Xq);
   CHECK(posterior.mean.allFinite() && posterior.variance.allFinite());
+}
+
+TEST(targets_near_the_largest_double_keep_a_finite_standardization) {
+  // y^2 and y_i - mean overflow there: the moments are taken of y / max|y| and scaled back
+  const Space space(2);
+  const RowMatrix X = uniform_points(20, 2, 131);
+  const Vector y = objective_values(X);
+  const Vector unit_y = y / y.cwiseAbs().maxCoeff();
+  const Vector theta = theta_for(2, 0.4, 1.0, 1e-4);
+  const RowMatrix Xq = uniform_points(10, 2, 132);
+  for (const char* prior : {"mean", "fitted"}) {
+    const PriorMean prior_mean = std::string(prior) == "mean" ? PriorMean::Mean : PriorMean::Fitted;
+    GaussianProcess reference(make_kernel("rbf", space), 1e-4, false, prior_mean);
+    reference.set_log_params(theta);
+    reference.add_batch(X, unit_y, Vector());
+    const Posterior expected = predict(reference, Xq, true);
+    for (double scale : {1e155, 1e300, std::numeric_limits<double>::max()}) {
+      GaussianProcess huge(make_kernel("rbf", space), 1e-4, false, prior_mean);
+      huge.set_log_params(theta);
+      huge.add_batch(X, (unit_y * scale).eval(), Vector());
+      CHECK(std::isfinite(huge.y_scale()) && std::isfinite(huge.y_offset()));
+      CHECK(huge.standardized_targets().allFinite());
+      const Posterior standardized = predict(huge, Xq, true);
+      for (int i = 0; i < 10; ++i) {
+        CHECK_NEAR(standardized.mean[i], expected.mean[i], 1e-9);
+        CHECK_NEAR(standardized.variance[i], expected.variance[i], 1e-9);
+      }
+    }
+  }
 }
 
 TEST(unrepairable_kernel_matrices_throw_lin_alg_error_and_keep_the_model) {

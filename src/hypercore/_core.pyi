@@ -5,7 +5,13 @@ Names are plain strings, checked at run time (ValueError otherwise): dimension k
 'ucb'; fantasies 'kriging_believer' | 'constant_liar_min' | 'constant_liar_mean' | 'constant_liar_max'.
 
 Arrays cross the boundary without copies: inputs must be C-contiguous float64 arrays of the documented shape,
-anything else raises ValueError naming the argument. Shapes: n observations, m query points, d dimensions.
+anything else (a list, another dtype or layout) raises ValueError naming the argument. Shapes: n observations,
+m query points, d dimensions. An object made by `Cls.__new__(Cls)` without `__init__` is refused with ValueError
+by every method and function it reaches.
+
+Threads: a GaussianProcess may be shared by Python threads. Each has a lock that every method and `suggest`
+hold for the whole call, waiting for it and computing with the GIL released. Kernels and Acquisitions hold the
+GIL throughout.
 """
 
 from typing import TypeAlias, TypedDict, overload
@@ -70,7 +76,10 @@ class Matern52Kernel(Kernel):
     def __init__(self, space: Space) -> None: ...
 
 class GaussianProcess:
-    """A Gaussian-process model that owns its data and the Cholesky factor of its kernel matrix."""
+    """A Gaussian-process model that owns its data and the Cholesky factor of its kernel matrix.
+
+    Safe to share between threads: a lock per GP, taken with the GIL released.
+    """
 
     def __init__(
         self,

@@ -1,5 +1,7 @@
 // Zero-copy views of numpy arrays: a C-contiguous float64 array maps straight to an Eigen matrix; anything
-// else is refused with a ValueError naming the argument (the Python layer converts before calling).
+// else (a list, a scalar, another dtype or layout) is refused with a ValueError naming the argument (the Python
+// layer converts before calling). Arguments arrive as plain handles, so a non-array never reaches pybind11's
+// overload resolution (whose TypeError would not name the argument).
 #pragma once
 
 #include <pybind11/numpy.h>
@@ -18,7 +20,12 @@ using RowMap = Eigen::Map<RowMatrix>;
 using ConstVectorMap = Eigen::Map<const Vector>;
 using VectorMap = Eigen::Map<Vector>;
 
-inline void check_buffer(const py::array& array, const char* name, int ndim) {
+inline py::array check_buffer(const py::handle& object, const char* name, int ndim) {
+  if (!py::isinstance<py::array>(object)) {
+    throw std::invalid_argument(std::string(name) + ": expected a float64 numpy array, got " +
+                                std::string(py::str(py::type::handle_of(object).attr("__name__"))));
+  }
+  const auto array = py::reinterpret_borrow<py::array>(object);
   if (!py::isinstance<py::array_t<double>>(array) || array.dtype().kind() != 'f' || array.itemsize() != 8) {
     throw std::invalid_argument(std::string(name) + ": expected a float64 array, got dtype " +
                                 std::string(py::str(array.dtype())));
@@ -30,11 +37,13 @@ inline void check_buffer(const py::array& array, const char* name, int ndim) {
   if (!(array.flags() & py::array::c_style)) {
     throw std::invalid_argument(std::string(name) + ": expected a C-contiguous array");
   }
+  return array;
 }
 
 /// (rows, cols) view of a 2-D array; cols = -1 accepts any width.
-inline ConstRowMap rows_of(const py::array& array, const char* name, long cols) {
-  check_buffer(array, name, 2);
+/// The view borrows the array's memory: the caller keeps the Python object alive while the view is used.
+inline ConstRowMap rows_of(const py::handle& object, const char* name, long cols) {
+  const py::array array = check_buffer(object, name, 2);
   if (cols >= 0 && array.shape(1) != cols) {
     throw std::invalid_argument(std::string(name) + ": invalid shape (" + std::to_string(array.shape(0)) + ", " +
                                 std::to_string(array.shape(1)) + "), expected (n, " + std::to_string(cols) + ")");
@@ -43,8 +52,8 @@ inline ConstRowMap rows_of(const py::array& array, const char* name, long cols) 
 }
 
 /// [size] view of a 1-D array; size = -1 accepts any length.
-inline ConstVectorMap vector_of(const py::array& array, const char* name, long size) {
-  check_buffer(array, name, 1);
+inline ConstVectorMap vector_of(const py::handle& object, const char* name, long size) {
+  const py::array array = check_buffer(object, name, 1);
   if (size >= 0 && array.shape(0) != size) {
     throw std::invalid_argument(std::string(name) + ": invalid shape (" + std::to_string(array.shape(0)) +
                                 ",), expected (" + std::to_string(size) + ",)");
@@ -53,8 +62,8 @@ inline ConstVectorMap vector_of(const py::array& array, const char* name, long s
 }
 
 /// A writable [size] view of an output array allocated by the caller.
-inline VectorMap output_of(py::array& array, const char* name, long size) {
-  check_buffer(array, name, 1);
+inline VectorMap output_of(const py::handle& object, const char* name, long size) {
+  py::array array = check_buffer(object, name, 1);
   if (!array.writeable()) throw std::invalid_argument(std::string(name) + ": the output array is read-only");
   if (array.shape(0) != size) {
     throw std::invalid_argument(std::string(name) + ": invalid shape (" + std::to_string(array.shape(0)) +

@@ -5,6 +5,7 @@
 #include "buffers.hpp"
 #include "hypercore/errors.hpp"
 #include "registrations.hpp"
+#include "uninitialized.hpp"
 
 namespace hypercore::binding {
 
@@ -23,7 +24,7 @@ derivatives with respect to mu and sigma.
              return Acquisition(acquisition_from_name(kind), threshold, beta);
            }),
            py::arg("kind"), py::arg("threshold") = 0.0, py::arg("beta") = 2.0)
-      .def("value", [](const Acquisition& a, const py::array& mu, const py::array& sigma) {
+      .def("value", [](const Acquisition& a, const py::object& mu, const py::object& sigma) {
         const auto mus = vector_of(mu, "mu", -1);
         const auto sigmas = vector_of(sigma, "sigma", mus.size());
         require((sigmas.array() > 0.0).all(), "sigma", "must be positive");
@@ -31,7 +32,7 @@ derivatives with respect to mu and sigma.
         for (Eigen::Index i = 0; i < mus.size(); ++i) out[i] = a.value(mus[i], sigmas[i]);
         return to_numpy(out);
       }, py::arg("mu"), py::arg("sigma"), "Acquisition values [m] for mu [m], sigma [m].")
-      .def("score", [](const Acquisition& a, const py::array& mu, const py::array& sigma) {
+      .def("score", [](const Acquisition& a, const py::object& mu, const py::object& sigma) {
         const auto mus = vector_of(mu, "mu", -1);
         const auto sigmas = vector_of(sigma, "sigma", mus.size());
         require((sigmas.array() > 0.0).all(), "sigma", "must be positive");
@@ -39,6 +40,7 @@ derivatives with respect to mu and sigma.
         for (Eigen::Index i = 0; i < mus.size(); ++i) out[i] = a.score(mus[i], sigmas[i], &dmu[i], &dsigma[i]);
         return py::make_tuple(to_numpy(out), to_numpy(dmu), to_numpy(dsigma));
       }, py::arg("mu"), py::arg("sigma"), "(score [m], d score / d mu [m], d score / d sigma [m]).");
+  refuse_uninitialized_instances<Acquisition>();
 }
 
 }  // namespace hypercore::binding

@@ -7,6 +7,7 @@
 #include "hypercore/errors.hpp"
 #include "hypercore/kernel.hpp"
 #include "registrations.hpp"
+#include "uninitialized.hpp"
 
 namespace hypercore::binding {
 
@@ -56,7 +57,7 @@ void register_kernels(py::module_& m) {
         for (const auto& dim : space.dimensions()) levels.push_back(dim.levels);
         return levels;
       })
-      .def("canonicalize", [](const Space& space, const py::array& X) {
+      .def("canonicalize", [](const Space& space, const py::object& X) {
         const auto rows = rows_of(X, "X", space.size());
         RowMatrix out = rows;
         for (Eigen::Index i = 0; i < out.rows(); ++i) space.canonicalize(out.row(i).data());
@@ -84,27 +85,24 @@ void register_kernels(py::module_& m) {
       .def_property_readonly("name", &Kernel::name)
       .def_property_readonly("dim", &Kernel::dim)
       .def_property("log_params", [](const Kernel& k) { return to_numpy(k.log_params()); },
-                    [](Kernel& k, const py::array& theta) {
+                    [](Kernel& k, const py::object& theta) {
                       k.set_log_params(vector_of(theta, "theta", k.num_params()));
                     })
-      .def("matrix", [](const Kernel& k, const py::array& A, const py::array& B) {
+      .def("matrix", [](const Kernel& k, const py::object& A, const py::object& B) {
         const auto a = rows_of(A, "A", k.dim());
         const auto b = rows_of(B, "B", k.dim());
         Matrix out(a.rows(), b.rows());
-        {
-          py::gil_scoped_release release;
-          k.cross(a, b, out);
-        }
+        k.cross(a, b, out);  // with the GIL held: a standalone kernel has no lock, the GIL orders its calls
         return to_numpy(out);
       }, py::arg("A"), py::arg("B"), "K (n1, n2) = k(A_i, B_j) for A (n1, d), B (n2, d) (canonical inputs).")
-      .def("gradient_x", [](const Kernel& k, const py::array& x, const py::array& B) {
+      .def("gradient_x", [](const Kernel& k, const py::object& x, const py::object& B) {
         const auto point = vector_of(x, "x", k.dim());
         const auto b = rows_of(B, "B", k.dim());
         RowMatrix out(b.rows(), k.dim());
         k.gradient_x(point.data(), b, out);
         return to_numpy(out);
       }, py::arg("x"), py::arg("B"), "(n, d): d k(x, B_i) / dx (zero for discrete coordinates).")
-      .def("gradient_params", [](const Kernel& k, const py::array& a, const py::array& b) {
+      .def("gradient_params", [](const Kernel& k, const py::object& a, const py::object& b) {
         const auto pa = vector_of(a, "a", k.dim());
         const auto pb = vector_of(b, "b", k.dim());
         Vector out(k.num_params());
@@ -116,6 +114,10 @@ void register_kernels(py::module_& m) {
       .def(py::init<Space>(), py::arg("space"));
   py::class_<Matern52Kernel, Kernel>(m, "Matern52Kernel", "Matern 5/2 kernel.")
       .def(py::init<Space>(), py::arg("space"));
+  refuse_uninitialized_instances<Space>();
+  refuse_uninitialized_instances<Kernel>();
+  refuse_uninitialized_instances<RBFKernel>();
+  refuse_uninitialized_instances<Matern52Kernel>();
 }
 
 }  // namespace hypercore::binding

@@ -3,13 +3,14 @@
 #include "acquisition_kind.hpp"
 #include "buffers.hpp"
 #include "hypercore/errors.hpp"
+#include "guarded_gp.hpp"
 #include "hypercore/gaussian_process.hpp"
 #include "registrations.hpp"
 
 namespace hypercore::binding {
 
 void register_optimizer(py::module_& m) {
-  m.def("suggest", [](const GaussianProcess& gp, const std::string& acquisition, int count, const py::object& pending,
+  m.def("suggest", [](const GuardedGP& gp, const std::string& acquisition, int count, const py::object& pending,
                       double epsilon, double beta, const std::string& fantasy, std::uint64_t seed, int num_candidates,
                       int num_local_candidates, int num_starts, int max_iterations, int max_exhaustive_levels,
                       int threads) {
@@ -27,12 +28,9 @@ void register_optimizer(py::module_& m) {
     options.optimizer.max_exhaustive_levels = max_exhaustive_levels;
     options.optimizer.threads = threads;
     RowMatrix pending_rows(0, gp.dim());
-    if (!pending.is_none()) pending_rows = rows_of(pending.cast<py::array>(), "pending", gp.dim());
-    Suggestion suggestion;
-    {
-      py::gil_scoped_release release;
-      suggestion = suggest(gp, pending_rows, options);
-    }
+    if (!pending.is_none()) pending_rows = rows_of(pending, "pending", gp.dim());
+    const Suggestion suggestion =
+        gp.read([&](const GaussianProcess& model) { return suggest(model, pending_rows, options); });
     return py::make_tuple(to_numpy(suggestion.points), to_numpy(suggestion.scores));
   },
         py::arg("gp"), py::arg("acquisition") = "ei", py::arg("count") = 1, py::arg("pending") = py::none(),

@@ -153,12 +153,13 @@ class GaussianProcessModel:
         elif self._transform is None:
             self._gp.add(x, float(value), float(noise))
         else:
-            # The transform is refitted to all values; the factor does not depend on them, so re-targeting is
-            # O(n^2). The extra noise goes through the transform's slope at this value (delta method).
-            previous = self._transform(value)[()]
-            slope = self._transform.derivative(value)[()]
-            self._gp.add(x, float(previous), float(noise * slope**2 * self._transform.std**2))
+            # The transform is refitted to all values, this one included (so that it is within the transform's
+            # range, even near the largest double); the factor does not depend on the values, so re-targeting is
+            # O(n^2). The extra noise goes through the transform's slope at this value (delta method), in
+            # standardized units (no 0 * inf for huge values).
             self._transform.fit(np.asarray(self._values))
+            slope = self._transform.slope(value)[()]
+            self._gp.add(x, float(self._transform(value)[()]), float(noise * slope**2))
             self._gp.set_targets(self._transform(np.asarray(self._values)))
 
     def add_batch(self, points: npt.ArrayLike, values: npt.ArrayLike, noise: npt.ArrayLike | None = None) -> None:

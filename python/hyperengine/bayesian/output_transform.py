@@ -23,20 +23,38 @@ LAMBDA_BOUNDS = (0.0, 2.0)
 
 
 class YeoJohnsonTransform:
-    """T(y) = yeo_johnson((y - mean) / std; lam), refitted on every call to fit()."""
+    """T(y) = yeo_johnson((y - mean) / std; lam), refitted on every call to fit(); safe for any finite y."""
 
     def __init__(self) -> None:
-        self.mean, self.std, self.lam = 0.0, 1.0, 1.0
+        # The standardization is kept as (mean, std) of the values divided by `scale`, their largest magnitude:
+        # values up to the largest double (1e308) then neither overflow the variance (y**2) nor the differences
+        # y - mean, and the standardized values are computed as (y / scale - mean) / std.
+        self.scale, self._scaled_mean, self._scaled_std, self.lam = 1.0, 0.0, 1.0, 1.0
+
+    @property
+    def mean(self) -> float:
+        """The mean of the fitted values."""
+        return self._scaled_mean * self.scale
+
+    @property
+    def std(self) -> float:
+        """The standard deviation of the fitted values (1 when they do not vary)."""
+        return self._scaled_std * self.scale
 
     def fit(self, values: Array) -> YeoJohnsonTransform:
         """Fit the standardization and the exponent to the observed values (identity below MIN_POINTS)."""
         values = np.asarray(values, dtype=np.float64)
-        spread = float(values.std()) if values.size else 0.0
-        self.mean = float(values.mean()) if values.size else 0.0
-        self.std = spread if spread > 0 else 1.0
+        magnitude = float(np.max(np.abs(values))) if values.size else 0.0
+        self.scale = magnitude if magnitude > 0 else 1.0
+        scaled = values / self.scale
+        spread = float(scaled.std()) if values.size else 0.0
+        self._scaled_mean = float(scaled.mean()) if values.size else 0.0
+        self._scaled_std = spread
+        if not spread > 0:  # constant values: a shift only, in raw units (1 / scale overflows for tiny scales)
+            self._scaled_mean, self._scaled_std, self.scale = self._scaled_mean * self.scale, 1.0, 1.0
         self.lam = 1.0
         if values.size >= MIN_POINTS and spread > 0:
-            z = (values - self.mean) / self.std
+            z = self._standardized(values)
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 result = optimize.minimize_scalar(lambda lam: -_log_likelihood(z, lam), bounds=LAMBDA_BOUNDS,
@@ -45,10 +63,14 @@ class YeoJohnsonTransform:
                 self.lam = float(result.x)
         return self
 
+    def _standardized(self, values: Array | float) -> Array:
+        return (np.asarray(values, dtype=np.float64) / self.scale - self._scaled_mean) / self._scaled_std
+
     def __call__(self, values: Array | float) -> Array:
-        return _yeo_johnson((np.asarray(values, dtype=np.float64) - self.mean) / self.std, self.lam)
+        return _yeo_johnson(self._standardized(values), self.lam)
 
     def inverse(self, transformed: Array | float) -> Array:
+        """The value whose transform is `transformed`; beyond the range of doubles, the largest double."""
         t = np.asarray(transformed, dtype=np.float64)
         lam = self.lam
         z = np.empty_like(t)
@@ -58,13 +80,18 @@ class YeoJohnsonTransform:
             z[positive] = np.expm1(tp) if lam == 0 else np.maximum(lam * tp + 1.0, 0.0) ** (1.0 / lam) - 1.0
             z[~positive] = (-np.expm1(-tn) if lam == 2
                             else 1.0 - np.maximum(1.0 - (2.0 - lam) * tn, 0.0) ** (1.0 / (2.0 - lam)))
-        return z * self.std + self.mean
+            value = (z * self._scaled_std + self._scaled_mean) * self.scale
+        largest = np.finfo(np.float64).max
+        return np.clip(value, -largest, largest)
+
+    def slope(self, values: Array | float) -> Array:
+        """dT/dz, the slope of the transform in standardized units z = (y - mean) / std."""
+        z = self._standardized(values)
+        return np.where(z >= 0, (np.abs(z) + 1.0) ** (self.lam - 1.0), (np.abs(z) + 1.0) ** (1.0 - self.lam))
 
     def derivative(self, values: Array | float) -> Array:
         """dT/dy, to carry an observation-noise variance through the transform (delta method)."""
-        z = (np.asarray(values, dtype=np.float64) - self.mean) / self.std
-        slope = np.where(z >= 0, (np.abs(z) + 1.0) ** (self.lam - 1.0), (np.abs(z) + 1.0) ** (1.0 - self.lam))
-        return slope / self.std
+        return self.slope(values) / self._scaled_std / self.scale
 
 
 def _yeo_johnson(z: Array, lam: float) -> Array:

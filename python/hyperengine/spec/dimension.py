@@ -5,6 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+MAX_LEVELS = 2**31 - 1
+"""The most levels a discrete dimension can have: the compiled core counts levels in 32-bit integers."""
+
 
 class DimensionKind(enum.Enum):
     """How a unit-cube coordinate is decoded.

@@ -11,6 +11,7 @@ import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from hyperengine.spec.dimension import MAX_LEVELS
 from hyperengine.spec.leaves import ChoiceNode, NormalNode, UniformNode
 from hyperengine.spec.nodes import BaseNode, MergeNode, binary
 
@@ -67,6 +68,9 @@ def randint(low: int, high: int, name: str | None = None) -> ChoiceNode:
         return _invalid_choice(f"randint needs integer bounds, got low={low!r}, high={high!r}", name)
     if high <= low:
         return _invalid_choice(f"randint needs high > low, got low={low!r}, high={high!r}", name)
+    if high - low > MAX_LEVELS:
+        return _invalid_choice(f"randint spans {high - low} integers (low={low!r}, high={high!r}), at most "
+                               f"{MAX_LEVELS} (2**31 - 1) are supported", name)
     return ChoiceNode(range(int(low), int(high)), name=name)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from scipy import special
 
-from hyperengine.spec.dimension import DimensionKind
+from hyperengine.spec.dimension import MAX_LEVELS, DimensionKind
 from hyperengine.spec.nodes import BaseNode
 
 NORMAL_CLIP = 1e-12
@@ -120,6 +120,13 @@ def _is_increasing_ints(items: tuple[Any, ...]) -> bool:
     return all(a < b for a, b in itertools.pairwise(items))
 
 
+def _option_count(items: range | tuple[Any, ...]) -> int:
+    """How many options there are (a range can be too long for len(), which must fit in a C ssize_t)."""
+    if isinstance(items, range):
+        return max(0, (items.stop - items.start + items.step - (1 if items.step > 0 else -1)) // items.step)
+    return len(items)
+
+
 class ChoiceNode(LeafNode):
     """One of a list of options; options may be constants, nodes or structures holding nodes.
 
@@ -146,8 +153,11 @@ class ChoiceNode(LeafNode):
             )
         else:
             items = tuple(options)
-        if problem is None and len(items) == 0:
+        count = _option_count(items)
+        if problem is None and count == 0:
             problem = "choice needs at least one option, got none"
+        if problem is None and count > MAX_LEVELS:
+            problem = f"choice has {count} options, at most {MAX_LEVELS} (2**31 - 1) are supported"
         super().__init__(name, problem)
         self.options = items
         self.transform = transform

@@ -72,6 +72,7 @@ class Study:
                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT, **strategy_params: Any) -> None:
         if direction is not None and direction not in DIRECTIONS:
             raise ValueError(f"direction must be 'maximize' or 'minimize', got {direction!r}")
+        _check_seed(seed)
         if study_name is not None and (not isinstance(study_name, str) or not study_name):
             raise ValueError(f"study_name must be a non-empty string, got {study_name!r}")
         if isinstance(retry_failed, bool) or not isinstance(retry_failed, int) or retry_failed < 0:
@@ -126,6 +127,9 @@ class Study:
                 raise ValueError(f"no study named {name!r} in {self._storage.url}, and no space to create it "
                                  "with") from None
             self._parsed = space if isinstance(space, ParsedSpec) else ParsedSpec(space)
+            if self._parsed.size() == 0:
+                raise ValueError(f"space: a spec with at least one search dimension (spec.uniform, spec.choice, "
+                                 f"...) is needed, got {space!r}") from None
             try:
                 return self._storage.create_study(name, direction or "maximize",
                                                   fingerprint(self._parsed.dimensions()),
@@ -396,6 +400,8 @@ class Study:
              state: str | TrialState | None = None, error: str | None = None, noise: float = 0.0) -> Trial:
         """Finish a trial. A NaN/inf/None value, or state='failed', records it as failed (never fed to the GP);
         state='pruned' with a value (the predicted final one, `noise` its variance) feeds the GP with that noise.
+        `trial` is a Trial, a snapshot or a trial number. state='failed' takes no value (ValueError: a failure has
+        no result), and a pruned trial's value is a finite number or None (its predicted final value is then used).
         Only a RUNNING trial can be told; a trial failed for a missed heartbeat raises StaleTrialError (the value
         is kept as its late_value).
         """
@@ -406,6 +412,12 @@ class Study:
         if target is TrialState.RUNNING:
             raise ValueError("tell: state cannot be 'running'")
         numeric = _as_number(value)
+        if target is TrialState.FAILED and value is not None:
+            raise ValueError(f"tell: a failed trial has no value, got value={value!r} with state='failed' (give "
+                             f"state='complete' for a result, or no value for a failure)")
+        if target is TrialState.PRUNED and value is not None and numeric is None:
+            raise ValueError(f"tell: a pruned trial's value (its predicted final value) must be a finite number or "
+                             f"None, got {value!r}")
         if target is TrialState.PRUNED and numeric is None and value is None:
             numeric, noise = self._pruned_value(self._handles[number]) if number in self._handles else (None, 0.0)
         if target is TrialState.COMPLETE and numeric is None:
@@ -438,11 +450,13 @@ class Study:
         elif isinstance(trial, (int, np.integer)) and not isinstance(trial, bool):
             number = int(trial)
         else:
-            raise TypeError(f"tell: trial must be a Trial or a trial number, got {type(trial).__name__}")
+            raise TypeError(f"tell: trial must be a Trial or a trial number, got {type(trial).__name__} {trial!r}")
         if number not in self._mirror:
             self._sync()
         if number not in self._mirror:
-            raise IndexError(f"tell: study {self._record.name!r} has no trial {number}")
+            raise ValueError(f"tell: there is no trial number {number} in study {self._record.name!r} (its trials "
+                             f"are numbered 0 to {len(self._mirror) - 1})" if self._mirror else
+                             f"tell: there is no trial number {number}: study {self._record.name!r} has no trials yet")
         return number
 
     def _report(self, trial: Trial, value: float, step: int) -> None:
@@ -573,9 +587,18 @@ class Study:
         """
         if n_trials is None and timeout is None:
             raise ValueError("optimize: give n_trials, timeout or both")
+        if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral)):
+            raise TypeError(f"optimize: n_trials must be an int, got {type(n_trials).__name__} {n_trials!r}")
         if n_trials is not None and n_trials < 0:
             raise ValueError(f"optimize: n_trials must be non-negative, got {n_trials}")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, numbers.Real)):
+            raise TypeError(f"optimize: timeout must be a number of seconds, got {type(timeout).__name__}")
+        if timeout is not None and not timeout > 0:
+            raise ValueError(f"optimize: timeout must be a positive number of seconds, got {timeout!r}")
         caught = tuple(catch) if isinstance(catch, Iterable) else (catch,)
+        wrong = [kind for kind in caught if not (isinstance(kind, type) and issubclass(kind, BaseException))]
+        if wrong:
+            raise TypeError(f"optimize: catch must hold exception classes, got {wrong[0]!r}")
         call = _objective_caller(func)
         started = time.monotonic()
         done = 0
@@ -614,6 +637,16 @@ class Study:
         value, variance = self._pruned_value(trial)
         self.tell(trial, value, state=TrialState.PRUNED, noise=variance,
                   error=None if value is not None else "stopped early without a prediction")
+
+
+def _check_seed(seed: Any) -> None:
+    """A seed is None or an integer in [0, 2**63) (numpy's generators and the compiled core take it)."""
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
+    if not 0 <= int(seed) < 2**63:
+        raise ValueError(f"seed must be between 0 and 2**63 - 1, got {seed}")
 
 
 def _as_number(value: Any) -> float | None:
