@@ -224,8 +224,8 @@ class GaussianProcessModel:
             return values - self._offset, noise
         if self._transform is None:
             return values, noise
-        slope = self._transform.derivative(values)
-        return self._transform(values), noise * slope**2 * self._transform.std**2
+        slope = self._transform.slope(values)  # in standardized units: no 0 * inf for values near the largest double
+        return self._transform(values), noise * slope**2
 
     def predict(self, points: npt.ArrayLike, standardized: bool = False
                 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
