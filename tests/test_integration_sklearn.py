@@ -208,10 +208,24 @@ def test_storage_saves_and_resumes_the_study(cancer: tuple[np.ndarray, np.ndarra
     first = HyperengineSearchCV(LogisticRegression(max_iter=5000), space, n_iter=3, cv=3, random_state=0,
                                 storage=path).fit(x, y)
     assert path.exists()
+    told = [t.value for t in first.study_.trials]
+    first.study_.close()  # a JSON study file has one writer at a time
     second = HyperengineSearchCV(LogisticRegression(max_iter=5000), space, n_iter=2, cv=3, random_state=0,
                                  storage=path).fit(x, y)
     assert len(second.study_.trials) == 5 and len(second.cv_results_["params"]) == 2
-    assert [t.value for t in second.study_.trials[:3]] == [t.value for t in first.study_.trials]
+    assert [t.value for t in second.study_.trials[:3]] == told
+    second.study_.close()
+
+
+def test_a_search_on_a_database_resumes_its_study(cancer: tuple[np.ndarray, np.ndarray], tmp_path: Path) -> None:
+    x, y = cancer
+    url = f"sqlite:///{tmp_path / 'search.db'}"
+    options = {"n_iter": 2, "cv": 3, "random_state": 0, "storage": url, "study_name": "logreg"}
+    first = HyperengineSearchCV(LogisticRegression(max_iter=5000), {"C": 10 ** spec.uniform(-3, 1)}, **options)
+    first.fit(x, y)
+    second = HyperengineSearchCV(LogisticRegression(max_iter=5000), {"C": 10 ** spec.uniform(-3, 1)}, **options)
+    second.fit(x, y)
+    assert len(second.study_.trials) == 4 and second.study_.study_name == "logreg"
 
 
 @pytest.mark.parametrize(("space", "error", "message"), [

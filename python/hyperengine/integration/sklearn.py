@@ -146,6 +146,8 @@ class HyperengineSearchCV(BaseSearchCV):  # type: ignore[misc]  # scikit-learn i
         options = dict(self._strategy_params)
         if self.study_name is not None:
             options["study_name"] = self.study_name
+        if self.storage is not None:
+            options.setdefault("load_if_exists", True)  # a stored search resumes (a database refuses by default)
         return create_study(self._search_space(), direction="maximize", seed=self._seed(), storage=self.storage,
                             **options)
 
