@@ -160,8 +160,8 @@ def test_interrupted_run_restored_loses_no_finished_trial(local_ray: None, tmp_p
             marker.touch()
             os.kill(driver, signal.SIGINT)  # as Ctrl+C on the driver: Tune saves the experiment and stops
 
-    config = tune.TuneConfig(search_alg=HyperengineSearch(seed=0, storage=record), metric="score", mode="max",
-                             num_samples=12, max_concurrent_trials=2)
+    search = HyperengineSearch(seed=0, storage=record)
+    config = tune.TuneConfig(search_alg=search, metric="score", mode="max", num_samples=12, max_concurrent_trials=2)
     tuner = tune.Tuner(interrupting, param_space=SVC_SPACE, tune_config=config,
                        run_config=tune.RunConfig(storage_path=str(tmp_path), name="interrupted", verbose=0,
                                                  callbacks=LOGGERS))
@@ -169,6 +169,7 @@ def test_interrupted_run_restored_loses_no_finished_trial(local_ray: None, tmp_p
     assert marker.exists()
     before = {t["number"]: t for t in study_file(record)["trials"] if t["state"] == "complete"}
     assert before
+    search.study.close()  # the interrupted driver's searcher lets go of the JSON file (one writer at a time)
     restored = tune.Tuner.restore(str(tmp_path / "interrupted"), interrupting, resume_unfinished=True)
     results = restored.fit()
     after = {t["number"]: t for t in study_file(record)["trials"]}

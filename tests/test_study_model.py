@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 from hyperengine import create_study, spec
-from hyperengine.storage import TrialNotRunningError, TrialState
+from hyperengine.storage import TrialState
 
 HOSTILE = st.one_of(st.none(), st.booleans(), st.just("0.5"), st.just(math.nan), st.just(math.inf),
                     st.just(-math.inf), st.floats(-1e6, 1e6, allow_nan=False), st.integers(-1000, 1000))
@@ -73,11 +73,20 @@ class StudyMachine(RuleBasedStateMachine):
     def tell(self, trial: Any, value: Any, state: str | None) -> None:
         entry = self.model[trial.number]
         if entry["state"] is not TrialState.RUNNING:
-            with pytest.raises(TrialNotRunningError, match="already"):
+            # refused: as told already, or first for the value itself (a failed trial with a value, say)
+            with pytest.raises(ValueError, match="already|a failed trial has no value|pruned trial's value"):
+                self.study.tell(trial, value, state=state)
+            return
+        number = expected_value(value)
+        if state == "failed" and value is not None:  # a failure has no result: refused, nothing changes
+            with pytest.raises(ValueError, match="a failed trial has no value"):
+                self.study.tell(trial, value, state=state)
+            return
+        if state == "pruned" and value is not None and number is None:
+            with pytest.raises(ValueError, match="pruned trial's value"):
                 self.study.tell(trial, value, state=state)
             return
         self.study.tell(trial, value, state=state)
-        number = expected_value(value)
         if state == "failed" or (state in (None, "complete") and number is None):
             entry["state"], entry["value"] = TrialState.FAILED, None
         else:

@@ -233,7 +233,8 @@ class HyperengineSearch(Searcher):
             return
         value, step = _metric_value(result, self._metric), result.get(ITERATION)
         if value is not None and isinstance(step, int):
-            trial.intermediate_values.setdefault(step, value)  # the last result reaches only on_trial_complete
+            if step not in trial.intermediate_values:  # the last result reaches only on_trial_complete
+                trial.report(value, step)
             self._horizon = max(self._horizon, step)
         # Tune marks a result `done` whether the trial ended or a scheduler stopped it: the length tells them apart
         stopped_early = isinstance(step, int) and step < self._horizon

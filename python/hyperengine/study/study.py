@@ -688,6 +688,9 @@ def create_study(space: Any, direction: str | None = None, strategy: str | BaseS
     pruner='curve': trial.should_stop() with the default early-stopping rule (CrossRunCurvePredictor, see
     docs/curves.md); a stopped trial told with state='pruned' and no value gets its predicted final value.
     """
+    if space is None:
+        raise ValueError("space: a spec with at least one search dimension (spec.uniform, spec.choice, ...) is "
+                         "needed, got None (load_study opens a stored study without one)")
     if pruner is not None:
         if pruner != "curve":
             raise ValueError(f"pruner must be 'curve' or None, got {pruner!r}")
