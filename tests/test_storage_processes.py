@@ -22,7 +22,7 @@ from hyperengine import CorruptStateError, create_study, load_study, spec
 from hyperengine.storage import SchemaVersionError, StorageLockedError, TrialState, get_storage
 
 WORKER = Path(__file__).with_name("storage_worker.py")
-GRACE = 1.0  # seconds without heartbeat before a trial fails (short, for the test's time)
+GRACE = 2.0  # seconds without heartbeat before a trial fails (short for the test's time; a beat every 0.5 s)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -33,12 +33,28 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from fresh_postgres_schema()
 
 
+STARTED: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(autouse=True)
+def reap_workers() -> Iterator[None]:
+    """Kill and wait for every worker a test started, even when the test failed before waiting for it."""
+    yield
+    while STARTED:
+        worker = STARTED.pop()
+        if worker.returncode is None:  # not waited for yet
+            worker.kill()
+            worker.communicate()
+
+
 def start_worker(url: str, name: str, n_trials: int, log: Path, kill_at: str | None = None) -> subprocess.Popen[bytes]:
     environment = dict(os.environ, HYPERENGINE_TEST_GRACE=str(GRACE),
                        PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).parents[1] / "python"),
                                                                  os.environ.get("PYTHONPATH")])))
     arguments = [sys.executable, str(WORKER), url, name, str(n_trials), str(log)] + ([kill_at] if kill_at else [])
-    return subprocess.Popen(arguments, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    worker = subprocess.Popen(arguments, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    STARTED.append(worker)
+    return worker
 
 
 def wait(worker: subprocess.Popen[bytes], timeout: float = 600) -> tuple[int, str]:
@@ -100,7 +116,8 @@ def test_a_worker_killed_inside_a_transaction_loses_nothing_and_its_trial_fails(
     killed = start_worker(url, "s", 10, logs[0], kill_at=phase)
     others = [start_worker(url, "s", 6, log) for log in logs[1:]]
     assert wait(killed)[0] == -signal.SIGKILL
-    assert all(wait(worker)[0] == 0 for worker in others)
+    results = [wait(worker) for worker in others]
+    assert all(code == 0 for code, _ in results), [error for _, error in results]
     told = told_values(logs)
     assert len(told_values(logs[:1])) == 2  # the killed worker told two trials before dying on its third
     time.sleep(GRACE * 1.5)
