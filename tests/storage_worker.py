@@ -4,7 +4,8 @@
 
 After each tell returns, it appends "number value" to LOG (flushed and fsynced): the values the storage was
 told to have stored. KILL_AT (SQLite only) is ask|report|tell: the worker SIGKILLs itself inside the storage
-transaction that creates a trial, appends an intermediate value, or finishes a trial (on its third trial).
+transaction that creates a trial, appends an intermediate value (reports written one by one for this), or
+finishes a trial with its last reports (on its third trial).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def main() -> None:
     kill_at = sys.argv[5] if len(sys.argv) > 5 else None
     grace = float(os.environ.get("HYPERENGINE_TEST_GRACE", "2"))
     study = create_study(SPACE, storage=url, study_name=name, load_if_exists=True, direction="maximize",
-                         heartbeat_grace=grace, busy_timeout=60)
+                         heartbeat_grace=grace, busy_timeout=60,
+                         report_interval=0 if kill_at == "report" else None)  # "report": each its own write
     if kill_at is not None:
         told = [0]
         needle = STATEMENTS[kill_at]

@@ -124,6 +124,39 @@ def test_only_a_running_trial_is_told_and_reported(storage: BaseStorage) -> None
     assert storage.get_trials(study, states=["complete"]) == []
 
 
+def test_steps_are_written_in_batches_and_with_the_result(storage: BaseStorage) -> None:
+    study = storage.create_study("s", "maximize", DIMENSIONS, None).study_id
+    trial = storage.create_trial(study, "w", [0.5], None)
+    storage.append_intermediates(study, trial.number, [(0, 0.1), (1, 0.2)])
+    storage.append_intermediates(study, trial.number, [(1, 0.3), (2, 0.4)])  # step 1 again: replaced
+    told = storage.finish_trial(study, trial.number, TrialState.COMPLETE, 0.6, 0.0, None, [(3, 0.5), (2, 0.45)])
+    assert told.intermediate_values == {0: 0.1, 1: 0.3, 2: 0.45, 3: 0.5} and told.value == 0.6
+    assert storage.get_trials(study)[0].intermediate_values == told.intermediate_values
+    with pytest.raises(TrialNotRunningError):
+        storage.append_intermediates(study, trial.number, [(4, 0.7)])
+    other = storage.create_trial(study, "w", [0.25], None)
+    storage.finish_trial(study, other.number, TrialState.FAILED, None, 0.0, "boom")
+    with pytest.raises(TrialNotRunningError):  # a told trial takes no more steps, not even with a second tell
+        storage.finish_trial(study, other.number, TrialState.COMPLETE, 1.0, 0.0, None, [(0, 1.0)])
+    assert storage.get_trials(study)[1].intermediate_values == {}
+
+
+def test_a_reader_that_knows_its_own_writes_is_answered_without_them(storage: BaseStorage) -> None:
+    study = storage.create_study("s", "maximize", DIMENSIONS, None).study_id
+    start = storage.trials_since(study, 0).version
+    mine = storage.create_trial(study, "me", [0.1], None)
+    told = storage.finish_trial(study, mine.number, TrialState.COMPLETE, 1.0, 0.0, None)
+    known = {v for v in (mine.version, told.version) if v is not None}
+    changes = storage.trials_since(study, start, known)
+    assert changes.version > start
+    if known:  # a backend that reports versions may skip what the reader wrote itself
+        assert len(known) == 2 and changes.trials == []
+    else:
+        assert [t.number for t in changes.trials] == [0]
+    theirs = storage.create_trial(study, "other", [0.9], None)  # a write the reader did not make: always read
+    assert [t.number for t in storage.trials_since(study, start, known).trials][-1] == theirs.number
+
+
 def test_trials_since_returns_only_what_changed(storage: BaseStorage) -> None:
     study = storage.create_study("s", "maximize", DIMENSIONS, None).study_id
     a = storage.create_trial(study, "w", [0.1], None)

@@ -215,6 +215,7 @@ time.sleep(float(sys.argv[2]))
 def test_a_lock_held_longer_than_the_busy_timeout_is_a_clear_error(url: str, tmp_path: Path) -> None:
     study = create_study(SPACE, storage=url, study_name="s", busy_timeout=0.3)
     trial = study.ask()
+    trial.report(0.5, step=0)  # waits for the tell's write
     script = tmp_path / "locker.py"
     script.write_text(textwrap.dedent(LOCKER if url.startswith("sqlite") else PG_LOCKER))
     target = url[len("sqlite:///"):] if url.startswith("sqlite") else url
@@ -228,6 +229,10 @@ def test_a_lock_held_longer_than_the_busy_timeout_is_a_clear_error(url: str, tmp
         locker.wait()
         if locker.stdout:
             locker.stdout.close()
-    study.tell(trial, 1.0)  # nothing was recorded by the refused tell: it goes through now
+    study.tell(trial, 1.0)  # nothing was recorded by the refused tell: it goes through now, with the report
     assert study.best_value == 1.0
     study.close()
+    storage = get_storage(url)
+    (stored,) = storage.get_trials(storage.load_study("s").study_id)
+    storage.close()
+    assert stored.value == 1.0 and stored.intermediate_values == {0: 0.5}

@@ -9,6 +9,8 @@ What a backend guarantees, whatever it is (in memory, one JSON file, SQLite, Pos
 - `finish_trial` changes only a RUNNING trial: a trial is told once. Telling a trial that was failed for a
   missed heartbeat keeps the value on the trial (`late_value`) and raises StaleTrialError.
 - `append_intermediate` adds (or replaces) one step of a RUNNING trial; nothing else of the trial is rewritten.
+  `append_intermediates` adds several steps in one write, and `finish_trial` writes the last ones with the
+  result (a study batches a fast loop's reports so: see Study's report_interval).
 - Every change to a study's trials gives the study a new, larger version, and the trial that changed records it:
   `trials_since(study_id, v)` returns each trial changed after version v (in its latest state, with its
   intermediate values) and the version it brings the reader to. A reader that passes back that version reads
@@ -24,7 +26,7 @@ clocks (NTP) for heartbeats to mean anything.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -101,13 +103,21 @@ class BaseStorage(ABC):
 
     @abstractmethod
     def finish_trial(self, study_id: int, number: int, state: TrialState, value: float | None, noise: float,
-                     error: str | None) -> FrozenTrial:
-        """Tell a RUNNING trial (state COMPLETE, PRUNED or FAILED). TrialNotRunningError when it is not running;
-        StaleTrialError (value kept as late_value) when it was failed for a missed heartbeat."""
+                     error: str | None, intermediate: Sequence[tuple[int, float]] = ()) -> FrozenTrial:
+        """Tell a RUNNING trial (state COMPLETE, PRUNED or FAILED), its (step, value) `intermediate` values not
+        written yet recorded in the same step. TrialNotRunningError when it is not running; StaleTrialError
+        (value kept as late_value, `intermediate` dropped) when it was failed for a missed heartbeat."""
 
     @abstractmethod
     def append_intermediate(self, study_id: int, number: int, step: int, value: float) -> None:
         """Record one intermediate value of a RUNNING trial (a step reported again replaces the earlier value)."""
+
+    def append_intermediates(self, study_id: int, number: int, values: Sequence[tuple[int, float]]) -> int | None:
+        """Record (step, value) pairs of a RUNNING trial; a backend with transactions writes them in one and
+        returns the study version of that write (None: the backend does not say)."""
+        for step, value in values:
+            self.append_intermediate(study_id, number, step, value)
+        return None
 
     @abstractmethod
     def heartbeat(self, study_id: int, numbers: Iterable[int]) -> None:
@@ -119,8 +129,10 @@ class BaseStorage(ABC):
         re-enqueue its configuration while fewer than `retry_failed` retries of it exist. The failed numbers."""
 
     @abstractmethod
-    def trials_since(self, study_id: int, version: int) -> TrialChanges:
-        """Every trial changed after `version`, in number order, and the study's current version."""
+    def trials_since(self, study_id: int, version: int, known: Collection[int] = ()) -> TrialChanges:
+        """Every trial changed after `version`, in number order, and the study's current version. `known`: the
+        versions of writes the caller made itself and holds the results of (FrozenTrial.version); when every
+        change since `version` is one of them, a backend may answer with no trials without reading them."""
 
     def get_trials(self, study_id: int, states: Iterable[TrialState | str] | None = None) -> list[FrozenTrial]:
         """Every trial of the study (only those in `states` when given), in number order."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -36,38 +37,59 @@ class FrozenTrial:
     `intermediate_values` return fresh copies, `point` a read-only array."""
 
     __slots__ = ("_number", "_state", "_params", "_point", "_value", "_noise", "_error", "_intermediate",
-                 "_datetime_start", "_datetime_complete", "_worker", "_late_value", "_retry_of")
+                 "_datetime_start", "_datetime_complete", "_worker", "_late_value", "_retry_of", "_version")
+    _number: int
+    _state: TrialState
+    _params: Any
+    _point: npt.NDArray[np.float64]
+    _value: float | None
+    _noise: float
+    _error: str | None
+    _intermediate: dict[int, float]
+    _datetime_start: datetime
+    _datetime_complete: datetime | None
+    _worker: str | None
+    _late_value: float | None
+    _retry_of: int | None
+    _version: int | None
 
     def __init__(self, number: int, state: TrialState, params: Any, point: npt.ArrayLike, value: float | None = None,
                  noise: float = 0.0, error: str | None = None, intermediate_values: dict[int, float] | None = None,
                  datetime_start: datetime | None = None, datetime_complete: datetime | None = None,
-                 worker: str | None = None, late_value: float | None = None, retry_of: int | None = None) -> None:
+                 worker: str | None = None, late_value: float | None = None, retry_of: int | None = None,
+                 version: int | None = None) -> None:
         if isinstance(point, np.ndarray) and point.dtype == np.float64 and not point.flags.writeable:
             array = point  # another snapshot's read-only point: shared, never copied
         else:
             array = np.array(point, dtype=np.float64)
             array.flags.writeable = False
-        self._number = int(number)
-        self._state = TrialState(state)
-        self._params = params
-        self._point = array
-        self._value = None if value is None else float(value)
-        self._noise = float(noise)
-        self._error = error
         values = intermediate_values or {}
         steps = list(values)
-        self._intermediate = dict(values) if steps == sorted(steps) else dict(sorted(values.items()))
-        self._datetime_start = datetime_start or datetime.now()
-        self._datetime_complete = datetime_complete
-        self._worker = worker
-        self._late_value = late_value
-        self._retry_of = retry_of
+        assign = object.__setattr__  # __setattr__ refuses every assignment: a snapshot is read-only
+        assign(self, "_number", int(number))
+        assign(self, "_state", TrialState(state))
+        assign(self, "_params", params)
+        assign(self, "_point", array)
+        assign(self, "_value", None if value is None else float(value))
+        assign(self, "_noise", float(noise))
+        assign(self, "_error", error)
+        assign(self, "_intermediate", dict(values) if steps == sorted(steps) else dict(sorted(values.items())))
+        assign(self, "_datetime_start", datetime_start or datetime.now())
+        assign(self, "_datetime_complete", datetime_complete)
+        assign(self, "_worker", worker)
+        assign(self, "_late_value", late_value)
+        assign(self, "_retry_of", retry_of)
+        assign(self, "_version", version)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in FrozenTrial.__slots__ and not hasattr(self, name):
-            object.__setattr__(self, name, value)  # the first assignment, from __init__
-            return
         raise AttributeError(f"a FrozenTrial is a read-only snapshot: cannot set {name!r} (tell the study instead)")
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        """Unpickling and copying: the slots as pickled (the default would go through __setattr__)."""
+        for name, value in state[1].items():
+            if name == "_point":  # an unpickled array is writeable again
+                value.flags.writeable = False
+            object.__setattr__(self, name, value)
 
     number = property(lambda self: self._number, doc="Unique in its study, from 0, in the order of asking.")
     state = property(lambda self: self._state)
@@ -81,6 +103,8 @@ class FrozenTrial:
     late_value = property(lambda self: self._late_value,
                           doc="A value told after the trial had been failed for a missed heartbeat.")
     retry_of = property(lambda self: self._retry_of, doc="The failed trial this one re-runs (retry_failed).")
+    version = property(lambda self: self._version, doc="The study version of the write that returned this snapshot "
+                       "(None when the backend does not say): a reader that made the write need not read it back.")
 
     @property
     def params(self) -> Any:
@@ -104,9 +128,13 @@ class FrozenTrial:
 
     def with_intermediate(self, step: int, value: float) -> FrozenTrial:
         """This snapshot with one more (or one replaced) intermediate value."""
-        values = dict(self._intermediate)
-        values[step] = value
-        return self.replace(intermediate_values=values)
+        return self.with_intermediates([(step, value)])
+
+    def with_intermediates(self, values: Iterable[tuple[int, float]]) -> FrozenTrial:
+        """This snapshot with more (or replaced) intermediate values, (step, value) pairs."""
+        curve = dict(self._intermediate)
+        curve.update((int(step), float(value)) for step, value in values)
+        return self.replace(intermediate_values=curve)
 
     def replace(self, **changes: Any) -> FrozenTrial:
         """A new snapshot with some fields changed (what a storage uses to build the next version)."""
@@ -114,7 +142,7 @@ class FrozenTrial:
                   "value": self._value, "noise": self._noise, "error": self._error,
                   "intermediate_values": self._intermediate, "datetime_start": self._datetime_start,
                   "datetime_complete": self._datetime_complete, "worker": self._worker,
-                  "late_value": self._late_value, "retry_of": self._retry_of}
+                  "late_value": self._late_value, "retry_of": self._retry_of, "version": None}
         fields.update(changes)
         return FrozenTrial(**fields)
 

@@ -8,7 +8,7 @@ import copy
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -128,7 +128,7 @@ class InMemoryStorage(BaseStorage):
         return trial
 
     def finish_trial(self, study_id: int, number: int, state: TrialState, value: float | None, noise: float,
-                     error: str | None) -> FrozenTrial:
+                     error: str | None, intermediate: Sequence[tuple[int, float]] = ()) -> FrozenTrial:
         with self._lock:
             data = self._study(study_id)
             trial = self._trial(data, number)
@@ -139,6 +139,8 @@ class InMemoryStorage(BaseStorage):
                     self._bump(data, number)
                     self._changed()
                 raise _not_running(trial, value, stale)
+            if intermediate:
+                trial = trial.with_intermediates(intermediate)
             finished = trial.replace(state=state, value=value, noise=noise, error=error,
                                      datetime_complete=datetime.now())
             data.trials[number] = finished
@@ -185,7 +187,7 @@ class InMemoryStorage(BaseStorage):
                 self._changed()
             return stale
 
-    def trials_since(self, study_id: int, version: int) -> TrialChanges:
+    def trials_since(self, study_id: int, version: int, known: Collection[int] = ()) -> TrialChanges:
         with self._lock:
             data = self._study(study_id)
             start = bisect.bisect_right(data.log_versions, version)

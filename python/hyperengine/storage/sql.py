@@ -12,7 +12,7 @@ import json
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from types import MappingProxyType
@@ -255,28 +255,33 @@ class SQLStorage(BaseStorage):
                        "heartbeat, changed, retry_of) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
                        (study_id, number, point, params, worker, now, now, version, retry_of))
         return FrozenTrial(number, TrialState.RUNNING, _load_params(params), json.loads(point),
-                           datetime_start=datetime.fromtimestamp(now), worker=worker, retry_of=retry_of)
+                           datetime_start=datetime.fromtimestamp(now), worker=worker, retry_of=retry_of,
+                           version=version)
 
     def finish_trial(self, study_id: int, number: int, state: TrialState, value: float | None, noise: float,
-                     error: str | None) -> FrozenTrial:
+                     error: str | None, intermediate: Sequence[tuple[int, float]] = ()) -> FrozenTrial:
         with self._transaction(write=True) as cursor:
-            failure = self._finish(cursor, study_id, number, state, value, noise, error)
+            failure = self._finish(cursor, study_id, number, state, value, noise, error, intermediate)
             if isinstance(failure, FrozenTrial):
                 return failure
         raise failure  # after the commit: a late value is kept
 
     def _finish(self, cursor: _Cursor, study_id: int, number: int, state: TrialState, value: float | None,
-                noise: float, error: str | None) -> FrozenTrial | TrialNotRunningError:
-        """The told trial, or the error to raise once the transaction (which may keep a late value) commits."""
+                noise: float, error: str | None, intermediate: Sequence[tuple[int, float]] = ()
+                ) -> FrozenTrial | TrialNotRunningError:
+        """The told trial (its last `intermediate` steps written with it), or the error to raise once the
+        transaction (which may keep a late value) commits."""
         version, _ = self._bump(cursor, study_id)
         now = time.time()
-        updated = cursor.execute(
-            "UPDATE trials SET state = ?, value = ?, noise = ?, error = ?, datetime_complete = ?, changed = ?, "
-            "heartbeat = NULL WHERE study_id = ? AND number = ? AND state = 'running'",
-            (state.value, value, noise, error, now, version, study_id, number)).rowcount
-        if updated == 1:
-            trials = self._read_trials(cursor, "t.study_id = ? AND t.number = ?", (study_id, number))
-            return trials[0]
+        told = cursor.execute(
+            f"UPDATE trials SET state = ?, value = ?, noise = ?, error = ?, datetime_complete = ?, changed = ?, "
+            f"heartbeat = NULL WHERE study_id = ? AND number = ? AND state = 'running' RETURNING {TRIAL_COLUMNS}",
+            (state.value, value, noise, error, now, version, study_id, number)).fetchone()
+        if told is not None:
+            self._insert_intermediate(cursor, study_id, number, intermediate)
+            curve = {int(step): float(step_value) for step, step_value in cursor.execute(
+                "SELECT step, value FROM intermediate WHERE trial_id = ?", (told[0],)).fetchall()}
+            return self._trial_from_row(told, curve, version)
         current = self._read_trials(cursor, "t.study_id = ? AND t.number = ?", (study_id, number))
         if not current:
             raise TrialNotRunningError(f"study {study_id} has no trial {number}")
@@ -288,6 +293,11 @@ class SQLStorage(BaseStorage):
         return _not_running(trial, value, stale)
 
     def append_intermediate(self, study_id: int, number: int, step: int, value: float) -> None:
+        self.append_intermediates(study_id, number, [(step, value)])
+
+    def append_intermediates(self, study_id: int, number: int, values: Sequence[tuple[int, float]]) -> int | None:
+        if not values:
+            return None
         with self._transaction(write=True) as cursor:
             version, _ = self._bump(cursor, study_id)
             updated = cursor.execute("UPDATE trials SET changed = ?, heartbeat = ? WHERE study_id = ? AND number = ? "
@@ -297,9 +307,17 @@ class SQLStorage(BaseStorage):
                                      (study_id, number)).fetchone()
                 state = "missing" if row is None else row[0]
                 raise TrialNotRunningError(f"trial {number} is {state}; report() needs a running trial")
-            cursor.execute("INSERT INTO intermediate (trial_id, step, value) SELECT id, ?, ? FROM trials "
-                           "WHERE study_id = ? AND number = ? ON CONFLICT (trial_id, step) DO UPDATE SET "
-                           "value = excluded.value", (step, value, study_id, number))
+            self._insert_intermediate(cursor, study_id, number, values)
+        return version
+
+    def _insert_intermediate(self, cursor: _Cursor, study_id: int, number: int,
+                             values: Sequence[tuple[int, float]]) -> None:
+        """Write steps of trial `number` (a step written again replaces its value), in one statement batch."""
+        if values:
+            cursor.executemany("INSERT INTO intermediate (trial_id, step, value) SELECT id, ?, ? FROM trials "
+                               "WHERE study_id = ? AND number = ? ON CONFLICT (trial_id, step) DO UPDATE SET "
+                               "value = excluded.value",
+                               [(int(step), float(value), study_id, number) for step, value in values])
 
     def heartbeat(self, study_id: int, numbers: Iterable[int]) -> None:
         alive = list(numbers)
@@ -336,13 +354,14 @@ class SQLStorage(BaseStorage):
                                    (study_id, point, params, root))
             return [int(row[0]) for row in rows]
 
-    def trials_since(self, study_id: int, version: int) -> TrialChanges:
+    def trials_since(self, study_id: int, version: int, known: Collection[int] = ()) -> TrialChanges:
         with self._transaction(write=False) as cursor:
             row = cursor.execute("SELECT version FROM studies WHERE id = ?", (study_id,)).fetchone()
             if row is None:
                 raise UnknownStudyError(f"no study with id {study_id} in {self._url} (deleted?)")
             current = int(row[0])
-            if current == version:
+            if current == version or (current - version <= len(known)
+                                      and all(v in known for v in range(version + 1, current + 1))):
                 return TrialChanges([], current)
             trials = self._read_trials(cursor, "t.study_id = ? AND t.changed > ?", (study_id, version))
         return TrialChanges(trials, current)
@@ -358,18 +377,19 @@ class SQLStorage(BaseStorage):
                 f"WHERE {where}", arguments).fetchall():
             if trial_id in curves:  # a trial changed between the two reads is read again next time
                 curves[trial_id][int(step)] = float(value)
-        trials = []
-        for row in rows:
-            try:
-                trials.append(FrozenTrial(
-                    number=row[1], state=TrialState(row[2]), params=_load_params(row[4]), point=json.loads(row[3]),
-                    value=row[5], noise=row[6], error=row[7], intermediate_values=curves[row[0]],
-                    datetime_start=datetime.fromtimestamp(row[9]),
-                    datetime_complete=datetime.fromtimestamp(row[10]) if row[10] is not None else None,
-                    worker=row[8], late_value=row[11], retry_of=row[12]))
-            except (TypeError, ValueError) as error:
-                raise CorruptStateError(f"{self._dialect.location}: trial {row[1]} is unreadable ({error})") from error
-        return trials
+        return [self._trial_from_row(row, curves[row[0]]) for row in rows]
+
+    def _trial_from_row(self, row: Sequence[Any], curve: dict[int, float], version: int | None = None) -> FrozenTrial:
+        """A snapshot from a row of TRIAL_COLUMNS and its intermediate values; CorruptStateError if unreadable."""
+        try:
+            return FrozenTrial(
+                number=row[1], state=TrialState(row[2]), params=_load_params(row[4]), point=json.loads(row[3]),
+                value=row[5], noise=row[6], error=row[7], intermediate_values=curve,
+                datetime_start=datetime.fromtimestamp(row[9]),
+                datetime_complete=datetime.fromtimestamp(row[10]) if row[10] is not None else None,
+                worker=row[8], late_value=row[11], retry_of=row[12], version=version)
+        except (TypeError, ValueError) as error:
+            raise CorruptStateError(f"{self._dialect.location}: trial {row[1]} is unreadable ({error})") from error
 
     def _bump(self, cursor: _Cursor, study_id: int, new_trial: bool = False) -> tuple[int, int]:
         """Give the study its next version (and, for a new trial, take the next number): (version, number)."""

@@ -30,7 +30,11 @@ class SqliteDialect(Dialect):
         if self.path.is_dir():
             raise ValueError(f"storage: {self.path} is a directory, not a SQLite database file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        return sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        # 1 KiB pages for a new file (no effect on an existing one): a commit writes every page it touched to the
+        # WAL and a trial's rows are small, so a tell costs ~15 % less than with 4 KiB (docs/benchmarks.md)
+        connection.execute("PRAGMA page_size = 1024")
+        return connection
 
     def configure(self, connection: Any) -> None:
         """WAL and synchronous=NORMAL, set only once the file is known to be a hyperengine store (switching the

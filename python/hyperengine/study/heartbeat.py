@@ -18,13 +18,16 @@ log = logging.getLogger("hyperengine")
 
 
 class Heartbeat:
-    """Beats every `interval` seconds for the numbers `running()` returns, while it returns any."""
+    """Beats every `interval` seconds for the numbers `running()` returns, while it returns any; each beat
+    first calls `flush()` (the reports waiting to be written)."""
 
-    def __init__(self, storage: BaseStorage, study_id: int, interval: float, running: Callable[[], list[int]]) -> None:
+    def __init__(self, storage: BaseStorage, study_id: int, interval: float, running: Callable[[], list[int]],
+                 flush: Callable[[], None]) -> None:
         self._storage = storage
         self._study_id = study_id
         self._interval = interval
         self._running = running
+        self._flush = flush
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -51,6 +54,7 @@ class Heartbeat:
                 if not numbers:
                     self._thread = None
                     return
+            self._flush()
             try:
                 self._storage.heartbeat(self._study_id, numbers)
             except (StorageError, OSError) as failure:  # a busy database: the next beat retries

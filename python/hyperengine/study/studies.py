@@ -11,7 +11,7 @@ from hyperengine.study.study import Study
 def load_study(study_name: str, storage: StorageLike, space: Any = None, **study_params: Any) -> Study:
     """The stored study `study_name` (its space and direction come from the storage; pass `space` when the
     spec could not be stored, e.g. it holds lambdas). study_params: strategy, seed, curve_predictor,
-    heartbeat_grace, retry_failed, busy_timeout and strategy parameters, as for create_study."""
+    heartbeat_grace, retry_failed, busy_timeout, report_interval and strategy parameters, as for create_study."""
     if "direction" in study_params and study_params["direction"] is None:
         del study_params["direction"]
     return Study(space, storage=storage, study_name=study_name, load_if_exists=True, **study_params)

@@ -47,6 +47,7 @@ from hyperengine.storage.frozen import FrozenTrial, StudyRecord
 from hyperengine.storage.json_file import JsonFileStorage
 from hyperengine.study.heartbeat import Heartbeat
 from hyperengine.study.progress import ProgressBar
+from hyperengine.study.report_buffer import ReportBuffer
 from hyperengine.study.signature import takes_trial
 from hyperengine.study.space_record import difference, fingerprint, pickled, same_params
 from hyperengine.study.trial import Trial, TrialPruned, TrialState
@@ -57,6 +58,7 @@ DIRECTIONS = ("maximize", "minimize")
 STRATEGIES = ("bayesian", "portfolio", "random")
 DEFAULT_STUDY_NAME = "default"
 DEFAULT_HEARTBEAT_GRACE = 60.0
+DEFAULT_REPORT_INTERVAL = 1.0  # seconds: reports closer together than this share one write (a shared storage)
 PROPOSAL_GAP = 1e-4  # the core keeps proposals this far (max-norm) from observed and pending points
 MAX_PROPOSAL_CONFLICTS = 3  # proposals made again at most this often per ask (then the point is taken as is)
 Objective = Callable[..., Any]
@@ -69,7 +71,8 @@ class Study:
                  seed: int | None = None, curve_predictor: CurvePredictor | None = None,
                  storage: StorageLike = None, study_name: str | None = None, load_if_exists: bool | None = None,
                  heartbeat_grace: float | None = None, retry_failed: int = 0,
-                 busy_timeout: float = DEFAULT_BUSY_TIMEOUT, **strategy_params: Any) -> None:
+                 busy_timeout: float = DEFAULT_BUSY_TIMEOUT, report_interval: float | None = None,
+                 **strategy_params: Any) -> None:
         if direction is not None and direction not in DIRECTIONS:
             raise ValueError(f"direction must be 'maximize' or 'minimize', got {direction!r}")
         _check_seed(seed)
@@ -79,10 +82,13 @@ class Study:
             raise ValueError(f"retry_failed must be a non-negative integer, got {retry_failed!r}")
         if heartbeat_grace is not None and not (math.isfinite(heartbeat_grace) and heartbeat_grace > 0):
             raise ValueError(f"heartbeat_grace must be a positive number of seconds, got {heartbeat_grace!r}")
+        if report_interval is not None and (isinstance(report_interval, bool) or not isinstance(
+                report_interval, numbers.Real) or not (math.isfinite(report_interval) and report_interval >= 0)):
+            raise ValueError(f"report_interval must be a non-negative number of seconds, got {report_interval!r}")
         self._storage = get_storage(storage, busy_timeout)
         try:
             self._setup(space, direction, strategy, seed, curve_predictor, study_name, load_if_exists,
-                        heartbeat_grace, retry_failed, strategy_params)
+                        heartbeat_grace, retry_failed, report_interval, strategy_params)
         except BaseException:
             if self._storage is not storage:  # opened here: release it (a JSON file's lock, a connection)
                 self._storage.close()
@@ -90,7 +96,8 @@ class Study:
 
     def _setup(self, space: Any, direction: str | None, strategy: str | BaseStrategy, seed: int | None,
                curve_predictor: CurvePredictor | None, study_name: str | None, load_if_exists: bool | None,
-               heartbeat_grace: float | None, retry_failed: int, strategy_params: dict[str, Any]) -> None:
+               heartbeat_grace: float | None, retry_failed: int, report_interval: float | None,
+               strategy_params: dict[str, Any]) -> None:
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._record, created = self._open(space, direction, study_name or DEFAULT_STUDY_NAME, load_if_exists)
         self._direction = self._record.direction
@@ -103,11 +110,16 @@ class Study:
         self._retry_failed = retry_failed
         self._mirror: dict[int, FrozenTrial] = {}  # number -> the latest snapshot read or written
         self._version = 0  # the storage version the mirror is at
+        self._known: set[int] = set()  # versions after it of this study's own writes (their results absorbed)
+        self._stale_checked = -math.inf  # time.monotonic() of the last look for stale trials
         self._fed: set[int] = set()  # numbers given to the strategy
         self._best: int | None = None  # number of the best complete trial
+        self._running: set[int] = set()  # numbers of every worker's RUNNING trials (the pending points)
         self._handles: dict[int, Trial] = {}  # this process's RUNNING trials
-        self._heartbeat = (Heartbeat(self._storage, self._record.study_id, self._grace / 4, self._running_numbers)
-                           if self._grace is not None else None)
+        self._reports = ReportBuffer(self._storage, self._record.study_id, report_interval if report_interval
+                                     is not None else DEFAULT_REPORT_INTERVAL if self._storage.shared else 0.0)
+        self._heartbeat = (Heartbeat(self._storage, self._record.study_id, self._grace / 4, self._running_numbers,
+                                     self._reports.flush) if self._grace is not None else None)
         self._sync()
         if isinstance(self._storage, JsonFileStorage):
             self._check_saved_params()
@@ -216,17 +228,31 @@ class Study:
     # -- the mirror of the storage --------------------------------------------------------------------------
     def _sync(self) -> None:
         """Read what changed in the storage since the last read, and absorb it."""
-        changes = self._storage.trials_since(self._record.study_id, self._version)
+        changes = self._storage.trials_since(self._record.study_id, self._version, self._known)
         self._feed_all([self._absorb(trial) for trial in changes.trials])  # one factorization for a resume
         self._version = max(self._version, changes.version)
+        self._known = {version for version in self._known if version > self._version}
+
+    def _wrote(self, version: int | None) -> None:
+        """Remember the version of a write whose result this study absorbed: the next _sync need not read it."""
+        if version is not None:
+            self._known.add(version)
 
     def _absorb(self, trial: FrozenTrial) -> FrozenTrial:
         """Take a trial's latest snapshot: update the mirror and the live handle; the snapshot (params filled in)
         for the caller to feed (_feed_all feeds each trial once)."""
         if trial.params is None:  # stored without params (not JSON data): they are the spec at the point
             trial = trial.replace(params=self._parsed.instantiate(trial.point))
-        self._mirror[trial.number] = trial
         handle = self._handles.get(trial.number)
+        if handle is not None and trial.state is TrialState.RUNNING:  # with its reports not written yet
+            waiting = self._reports.pending(trial.number)
+            if waiting:
+                trial = trial.with_intermediates(waiting)
+        self._mirror[trial.number] = trial
+        if trial.state is TrialState.RUNNING:
+            self._running.add(trial.number)
+        else:
+            self._running.discard(trial.number)
         if handle is not None:
             handle._snapshot = trial
             if trial.state.is_finished():
@@ -339,6 +365,7 @@ class Study:
             if claimed is None:
                 break
             params = claimed.params if claimed.params is not None else self._parsed.instantiate(claimed.point)
+            self._wrote(claimed.version)
             trials.append(self._register(claimed, params))
         conflicts = 0
         while len(trials) < count:
@@ -354,12 +381,13 @@ class Study:
                     conflicts += 1
                     self._sync()
                     break
+                self._wrote(created.version)
                 trials.append(self._register(created, params))
         return trials[0] if n is None else trials
 
     def _propose(self, count: int, own: list[npt.NDArray[np.float64]]) -> list[npt.NDArray[np.float64]]:
         """count new points in the unit cube, every worker's RUNNING trials (and `own`) fantasized."""
-        running = [t.point for t in self._mirror.values() if t.state is TrialState.RUNNING]
+        running = [self._mirror[number].point for number in sorted(self._running)]
         pending = np.array(running + own).reshape(-1, self._parsed.size())
         return [np.clip(np.asarray(point, dtype=np.float64), 0.0, 1.0) for point in
                 self._strategy.next_proposals(count, pending=pending if len(pending) else None)]
@@ -379,17 +407,23 @@ class Study:
         return self._register(snapshot, snapshot.params)
 
     def _register(self, snapshot: FrozenTrial, params: Any) -> Trial:
+        if snapshot.params is None:
+            snapshot = snapshot.replace(params=params)
         handle = Trial(self, snapshot, params)
         self._handles[snapshot.number] = handle
-        self._mirror[snapshot.number] = snapshot if snapshot.params is not None else snapshot.replace(params=params)
+        self._mirror[snapshot.number] = snapshot  # the same snapshot: a report replaces both at once
+        self._running.add(snapshot.number)
+        self._reports.started(snapshot.number)
         if self._heartbeat is not None:
             self._heartbeat.ensure_running()
         return handle
 
     def _fail_stale(self) -> None:
-        """Fail the RUNNING trials (of any worker) whose heartbeat is older than the grace period."""
-        if self._grace is None:
+        """Fail the RUNNING trials (of any worker) whose heartbeat is older than the grace period (looked for
+        at most once per heartbeat interval: a trial cannot go stale faster)."""
+        if self._grace is None or time.monotonic() - self._stale_checked < self._grace / 4:
             return
+        self._stale_checked = time.monotonic()
         failed = self._storage.fail_stale_trials(self._record.study_id, self._grace, self._retry_failed)
         if failed:
             log.warning("Trials %s of study %r failed: their workers sent no heartbeat for %g s", failed,
@@ -426,8 +460,10 @@ class Study:
             numeric, error = None, error or "told as failed"
             log.warning("Trial %d failed: %s", number, error)
         handle = self._handles.get(number)
-        finished = self._storage.finish_trial(self._record.study_id, number, target, numeric,
-                                              noise if target is TrialState.PRUNED else 0.0, error)
+        with self._reports.finishing(number) as waiting:
+            finished = self._storage.finish_trial(self._record.study_id, number, target, numeric,
+                                                  noise if target is TrialState.PRUNED else 0.0, error, waiting)
+        self._wrote(finished.version)
         self._feed_all([self._absorb(finished)])
         if (finished.state is TrialState.COMPLETE and finished.value is not None and self._curve_predictor is not None
                 and finished.intermediate_values):
@@ -460,15 +496,23 @@ class Study:
         return number
 
     def _report(self, trial: Trial, value: float, step: int) -> None:
-        """Record an intermediate value of a running trial: one row appended in the storage."""
+        """Record an intermediate value of a running trial: one row appended in the storage, at once or with the
+        next write (report_interval)."""
         if trial.state is not TrialState.RUNNING:
             raise ValueError(f"trial {trial.number} is {trial.state.value}; report() needs a running trial")
         if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
             raise ValueError(f"report: step must be a non-negative integer, got {step!r}")
         if isinstance(value, bool) or _as_number(value) is None:
             raise ValueError(f"report: value must be a finite number, got {value!r}")
-        self._storage.append_intermediate(self._record.study_id, trial.number, int(step), float(value))
-        trial._snapshot = trial._snapshot.with_intermediate(int(step), float(value))
+        self._wrote(self._reports.add(trial.number, int(step), float(value)))
+        mirrored = self._mirror.get(trial.number)
+        if mirrored is not None and mirrored.state is TrialState.RUNNING:  # the mirror's copy of this trial too
+            snapshot = mirrored.with_intermediate(int(step), float(value))
+            self._mirror[trial.number] = snapshot
+            trial._snapshot = snapshot if mirrored is trial._snapshot else trial._snapshot.with_intermediate(
+                int(step), float(value))
+        else:
+            trial._snapshot = trial._snapshot.with_intermediate(int(step), float(value))
 
     def _feed(self, trial: FrozenTrial) -> None:
         """Give a finished trial with a value to the strategy (as a value to maximize)."""
@@ -569,7 +613,9 @@ class Study:
         return added
 
     def close(self) -> None:
-        """Stop the heartbeat thread and release the storage (a JSON file's lock); the study is unusable after."""
+        """Write the reports still waiting, stop the heartbeat thread and release the storage (a JSON file's
+        lock); the study is unusable after."""
+        self._reports.flush()
         if self._heartbeat is not None:
             self._heartbeat.stop()
         self._storage.close()
@@ -672,7 +718,7 @@ def create_study(space: Any, direction: str | None = None, strategy: str | BaseS
                  storage: StorageLike = None, study_name: str | None = None, load_if_exists: bool | None = None,
                  heartbeat_grace: float | None = None, retry_failed: int = 0,
                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT, pruner: str | None = None,
-                 **strategy_params: Any) -> Study:
+                 report_interval: float | None = None, **strategy_params: Any) -> Study:
     """A study over `space` (a spec). direction: 'maximize' (default) | 'minimize'. strategy: 'bayesian'
     (default), 'portfolio', 'random' or a BaseStrategy; strategy_params go to it (utility_gen, burn_in,
     kernel_gen, ...). seed makes the proposals reproducible. curve_predictor enables trial.should_stop().
@@ -683,7 +729,9 @@ def create_study(space: Any, direction: str | None = None, strategy: str | BaseS
     error; None (default) resumes a JSON file and refuses an existing name in a database. heartbeat_grace:
     seconds without a heartbeat after which another worker fails a RUNNING trial (default 60 for a shared
     storage); retry_failed: how many times such a trial's configuration is re-enqueued. busy_timeout: seconds
-    a write waits for another process's lock before StorageLockedError.
+    a write waits for another process's lock before StorageLockedError. report_interval: a report is written
+    at once when its trial last wrote this many seconds ago or more, else with the next write (default 1 s
+    for a shared storage, 0 otherwise): a fast loop's curve costs one transaction, a slow one is live.
 
     pruner='curve': trial.should_stop() with the default early-stopping rule (CrossRunCurvePredictor, see
     docs/curves.md); a stopped trial told with state='pruned' and no value gets its predicted final value.
@@ -700,7 +748,7 @@ def create_study(space: Any, direction: str | None = None, strategy: str | BaseS
     return Study(space, direction=direction, strategy=strategy, seed=seed, curve_predictor=curve_predictor,
                  storage=storage, study_name=study_name, load_if_exists=load_if_exists,
                  heartbeat_grace=heartbeat_grace, retry_failed=retry_failed, busy_timeout=busy_timeout,
-                 **strategy_params)
+                 report_interval=report_interval, **strategy_params)
 
 
 __all__ = ["CorruptStateError", "Study", "TrialPruned", "create_study"]
