@@ -109,6 +109,21 @@ def test_eight_workers_share_one_study(url: str, tmp_path: Path) -> None:
     study.close()
 
 
+@pytest.mark.slow
+def test_sixteen_sqlite_workers_never_see_database_is_locked(tmp_path: Path) -> None:
+    """16 processes on one SQLite file (8 per core here): every write waits its turn in BEGIN IMMEDIATE."""
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    logs = [tmp_path / f"worker{i}.log" for i in range(16)]
+    workers = [start_worker(url, "sixteen", 6, log) for log in logs]
+    results = [wait(worker) for worker in workers]
+    assert all(code == 0 for code, _ in results), [error for _, error in results]
+    assert not any("locked" in error for _, error in results)
+    told = told_values(logs)
+    assert len(told) == 96
+    trials = check_study(url, "sixteen", told)
+    assert len({t.worker for t in trials}) == 16  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("phase", ["ask", "report", "tell"])
 def test_a_worker_killed_inside_a_transaction_loses_nothing_and_its_trial_fails(phase: str, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'study.db'}"

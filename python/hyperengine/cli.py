@@ -1,5 +1,6 @@
 """The `hyperengine` command: `demo`, `tune FILE.py` (one worker of a study; start several on one storage),
-`studies URL`, `trials URL NAME`, `storage upgrade URL`, `plot URL STUDY` and `dashboard URL`."""
+`studies URL`, `trials URL NAME`, `storage upgrade URL`, `storage copy SOURCE TARGET`, `plot URL STUDY` and
+`dashboard URL`."""
 
 from __future__ import annotations
 
@@ -64,6 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     storage_commands = storage.add_subparsers(dest="storage_command", required=True)
     upgrade = storage_commands.add_parser("upgrade", help="upgrade a database to this version's schema")
     upgrade.add_argument("url")
+    copy = storage_commands.add_parser(
+        "copy", help="copy studies into another storage (e.g. a JSON study file into SQLite)",
+        description="Copies each study of SOURCE (or only --study) with its trials, curves and queue into TARGET.")
+    copy.add_argument("source", help="the storage to read: a JSON study file, sqlite:///PATH, postgresql://...")
+    copy.add_argument("target", help="the storage to write (created if missing): sqlite:///PATH, postgresql://...")
+    copy.add_argument("--study", default=None, help="copy only this study (default: every study of SOURCE)")
+    copy.add_argument("--to-name", default=None, help="the copied study's name in TARGET (with --study)")
 
     dashboard = commands.add_parser("dashboard", help="serve a live, read-only web page of a study store",
                                     description="Lists the studies of URL and shows each one live in a browser.")

@@ -1,4 +1,5 @@
-"""`hyperengine studies URL`, `hyperengine trials URL NAME --format csv|json`, `hyperengine storage upgrade URL`."""
+"""`hyperengine studies URL`, `hyperengine trials URL NAME --format csv|json`, `hyperengine storage upgrade URL`,
+`hyperengine storage copy SOURCE TARGET [--study NAME] [--to-name NAME]`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from hyperengine.storage import StorageError, _database, get_storage
+from hyperengine.storage import StorageError, _database, get_storage, open_existing
 from hyperengine.storage.frozen import FrozenTrial
 from hyperengine.study.dataframe import flatten
 
@@ -20,8 +21,10 @@ def run_storage_command(args: argparse.Namespace) -> int:
             return _studies(args.url)
         if args.command == "trials":
             return _trials(args.url, args.name, args.format)
+        if args.storage_command == "copy":
+            return _copy(args.source, args.target, args.study, args.to_name)
         return _upgrade(args.url)
-    except (StorageError, ValueError, KeyError) as error:
+    except (StorageError, ValueError, KeyError, OSError) as error:
         print(f"hyperengine {args.command}: {error}", file=sys.stderr)
         return 1
 
@@ -79,6 +82,28 @@ def _trials(url: str, name: str, file_format: str) -> int:
     writer.writeheader()
     writer.writerows(rows)
     return 0
+
+
+def _copy(source: str, target: str, study: str | None, to_name: str | None) -> int:
+    """Copy one study or every study of `source` into `target`; one line per study copied."""
+    from hyperengine.study.studies import copy_study
+
+    if to_name is not None and study is None:
+        raise ValueError("--to-name needs --study (the one study to rename)")
+    names = [study] if study is not None else [record.name for record in _listed(source)]
+    for name in names:
+        count = copy_study(name, source, target, to_study_name=to_name)
+        print(f"copied study {name!r} ({count} trials) from {source} to {target}"
+              + (f" as {to_name!r}" if to_name else ""))
+    return 0
+
+
+def _listed(url: str) -> list[Any]:
+    storage = open_existing(url)
+    try:
+        return storage.list_studies()
+    finally:
+        storage.close()
 
 
 def _upgrade(url: str) -> int:

@@ -25,6 +25,7 @@ clocks (NTP) for heartbeats to mean anything.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Sequence
 from types import MappingProxyType
@@ -45,6 +46,18 @@ class BaseStorage(ABC):
     @abstractmethod
     def url(self) -> str:
         """The URL (or path) this storage was opened with, for messages and for other workers."""
+
+    def storable(self, params: Any) -> Any:
+        """params as this backend keeps them: as is (stores_objects), JSON data that reads back equal, else None
+        (a reader then instantiates the spec at the trial's point)."""
+        if self.stores_objects:
+            return params
+        try:
+            if json.loads(json.dumps(params, allow_nan=False)) == params:
+                return params
+        except (TypeError, ValueError):
+            pass
+        return None
 
     # -- studies --------------------------------------------------------------------------------------------
     @abstractmethod
@@ -94,6 +107,16 @@ class BaseStorage(ABC):
         is empty. Claimed exactly once, whatever the number of concurrent callers."""
 
     # -- trials ---------------------------------------------------------------------------------------------
+    @abstractmethod
+    def get_enqueued(self, study_id: int) -> list[tuple[list[float], Any]]:
+        """The (point, params) of the enqueued configurations, in claiming order (read only: copy_study)."""
+
+    @abstractmethod
+    def import_trials(self, study_id: int, trials: Sequence[FrozenTrial]) -> list[FrozenTrial]:
+        """Append finished trials as they are (state, value, noise, error, params, point, intermediate values,
+        times, worker, late value), numbered after the study's trials in their order; a RUNNING one arrives
+        FAILED (its worker is not there to finish it). One atomic step; the stored snapshots. (copy_study)"""
+
     @abstractmethod
     def create_trial(self, study_id: int, worker: str, point: Sequence[float], params: Any,
                      distinct_from: int | None = None, gap: float = 0.0) -> FrozenTrial:

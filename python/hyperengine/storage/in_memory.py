@@ -24,6 +24,7 @@ from hyperengine.storage.errors import (
 from hyperengine.storage.frozen import FrozenTrial, StudyRecord, TrialChanges, TrialState
 
 STALE_PREFIX = "heartbeat:"  # the error of a trial failed for a missed heartbeat starts with this
+IMPORTED_RUNNING = "running in the study it was copied from (its worker cannot finish it here)"
 
 
 @dataclass
@@ -107,7 +108,28 @@ class InMemoryStorage(BaseStorage):
             queued = data.queue.popleft()
             return self._add_trial(data, worker, queued.point, queued.params, queued.retry_of)
 
+    def get_enqueued(self, study_id: int) -> list[tuple[list[float], Any]]:
+        with self._lock:
+            return [(list(q.point), copy.deepcopy(q.params)) for q in self._study(study_id).queue]
+
     # -- trials ---------------------------------------------------------------------------------------------
+    def import_trials(self, study_id: int, trials: Sequence[FrozenTrial]) -> list[FrozenTrial]:
+        with self._lock:
+            data = self._study(study_id)
+            stored = []
+            for trial in trials:
+                state, error = (trial.state, trial.error) if trial.state.is_finished() else (
+                    TrialState.FAILED, IMPORTED_RUNNING)
+                copied = trial.replace(number=len(data.trials), state=state, error=error,
+                                       params=copy.deepcopy(trial.params), retry_of=None,
+                                       datetime_complete=trial.datetime_complete or (
+                                           None if trial.state.is_finished() else datetime.now()))
+                data.trials.append(copied)
+                self._bump(data, copied.number)
+                stored.append(copied)
+            self._changed()
+            return stored
+
     def create_trial(self, study_id: int, worker: str, point: Sequence[float], params: Any,
                      distinct_from: int | None = None, gap: float = 0.0) -> FrozenTrial:
         with self._lock:

@@ -29,7 +29,7 @@ from hyperengine.storage.errors import (
     UnknownStudyError,
 )
 from hyperengine.storage.frozen import FrozenTrial, StudyRecord, StudySummary, TrialChanges, TrialState
-from hyperengine.storage.in_memory import STALE_PREFIX, _not_running, stale_reason, within
+from hyperengine.storage.in_memory import IMPORTED_RUNNING, STALE_PREFIX, _not_running, stale_reason, within
 from hyperengine.storage.schema import MIGRATIONS, SCHEMA_VERSION, TABLES, create_statements
 
 TRIAL_COLUMNS = ("id, number, state, point, params, value, noise, error, worker, datetime_start, "
@@ -233,7 +233,34 @@ class SQLStorage(BaseStorage):
             cursor.execute("DELETE FROM queue WHERE id = ?", (row[0],))
             return self._insert_trial(cursor, study_id, version, number, worker, row[1], row[2], row[3])
 
+    def get_enqueued(self, study_id: int) -> list[tuple[list[float], Any]]:
+        with self._transaction(write=False) as cursor:
+            rows = cursor.execute("SELECT point, params FROM queue WHERE study_id = ? ORDER BY id",
+                                  (study_id,)).fetchall()
+        return [(json.loads(point), _load_params(params)) for point, params in rows]
+
     # -- trials ---------------------------------------------------------------------------------------------
+    def import_trials(self, study_id: int, trials: Sequence[FrozenTrial]) -> list[FrozenTrial]:
+        numbers = []
+        with self._transaction(write=True) as cursor:
+            for trial in trials:
+                state, error = (trial.state, trial.error) if trial.state.is_finished() else (
+                    TrialState.FAILED, IMPORTED_RUNNING)
+                complete = trial.datetime_complete.timestamp() if trial.datetime_complete else (
+                    None if trial.state.is_finished() else time.time())
+                version, number = self._bump(cursor, study_id, new_trial=True)
+                cursor.execute("INSERT INTO trials (study_id, number, state, point, params, value, noise, error, "
+                               "worker, datetime_start, datetime_complete, changed, late_value) VALUES "
+                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               (study_id, number, state.value, _dump_point(trial.point.tolist()),
+                                _dump_params(trial.params), trial.value, trial.noise, error, trial.worker,
+                                trial.datetime_start.timestamp(), complete, version, trial.late_value))
+                self._insert_intermediate(cursor, study_id, number, list(trial.intermediate_values.items()))
+                numbers.append(number)
+            if not numbers:
+                return []
+            return self._read_trials(cursor, "t.study_id = ? AND t.number >= ?", (study_id, numbers[0]))
+
     def create_trial(self, study_id: int, worker: str, point: Sequence[float], params: Any,
                      distinct_from: int | None = None, gap: float = 0.0) -> FrozenTrial:
         with self._transaction(write=True) as cursor:

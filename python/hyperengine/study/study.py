@@ -15,7 +15,6 @@ better" before they reach the strategy, so every strategy maximizes.
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import math
 import numbers
@@ -115,6 +114,7 @@ class Study:
         self._fed: set[int] = set()  # numbers given to the strategy
         self._best: int | None = None  # number of the best complete trial
         self._running: set[int] = set()  # numbers of every worker's RUNNING trials (the pending points)
+        self._top = 0  # one more than the largest number in the mirror
         self._handles: dict[int, Trial] = {}  # this process's RUNNING trials
         self._reports = ReportBuffer(self._storage, self._record.study_id, report_interval if report_interval
                                      is not None else DEFAULT_REPORT_INTERVAL if self._storage.shared else 0.0)
@@ -249,6 +249,7 @@ class Study:
             if waiting:
                 trial = trial.with_intermediates(waiting)
         self._mirror[trial.number] = trial
+        self._top = max(self._top, trial.number + 1)
         if trial.state is TrialState.RUNNING:
             self._running.add(trial.number)
         else:
@@ -266,17 +267,6 @@ class Study:
 
     def _running_numbers(self) -> list[int]:
         return [number for number, handle in list(self._handles.items()) if handle.state is TrialState.RUNNING]
-
-    def _storable(self, params: Any) -> Any:
-        """params as the storage keeps them: as is (in memory), JSON data that reads back equal, else None."""
-        if self._storage.stores_objects:
-            return params
-        try:
-            if json.loads(json.dumps(params, allow_nan=False)) == params:
-                return params
-        except (TypeError, ValueError):
-            pass
-        return None
 
     # -- properties -----------------------------------------------------------------------------------------
     @property
@@ -369,12 +359,12 @@ class Study:
             trials.append(self._register(claimed, params))
         conflicts = 0
         while len(trials) < count:
-            unseen = max(self._mirror, default=-1) + 1  # trials numbered from here were not seen by the proposal
+            unseen = self._top  # trials numbered from here were not seen by the proposal
             for point in self._propose(count - len(trials), [t.point for t in trials]):
                 params = self._parsed.instantiate(point)
                 try:
                     created = self._storage.create_trial(
-                        self._record.study_id, self._worker, point.tolist(), self._storable(params),
+                        self._record.study_id, self._worker, point.tolist(), self._storage.storable(params),
                         distinct_from=unseen if conflicts < MAX_PROPOSAL_CONFLICTS else None, gap=PROPOSAL_GAP)
                 except ProposalConflictError as conflict:  # a concurrent worker took that point: propose again
                     log.info("Proposing again: %s", conflict)
@@ -412,6 +402,7 @@ class Study:
         handle = Trial(self, snapshot, params)
         self._handles[snapshot.number] = handle
         self._mirror[snapshot.number] = snapshot  # the same snapshot: a report replaces both at once
+        self._top = max(self._top, snapshot.number + 1)
         self._running.add(snapshot.number)
         self._reports.started(snapshot.number)
         if self._heartbeat is not None:
@@ -573,7 +564,8 @@ class Study:
         """Evaluate these hyper-parameters next (a configuration shaped like the spec's instances); with many
         workers, exactly one of them claims it."""
         point = self._parsed.to_unit(params)  # validates now rather than at ask time
-        self._storage.enqueue_trial(self._record.study_id, point.tolist(), self._storable(copy.deepcopy(params)))
+        self._storage.enqueue_trial(self._record.study_id, point.tolist(),
+                                    self._storage.storable(copy.deepcopy(params)))
 
     def add_trial(self, params: Any, value: float) -> Trial:
         """Import a known result (warm start): a complete trial with these hyper-parameters and value."""
@@ -582,7 +574,8 @@ class Study:
             raise ValueError(f"add_trial: value must be a finite number, got {value!r}")
         point = self._parsed.to_unit(params)
         kept = copy.deepcopy(params)
-        created = self._storage.create_trial(self._record.study_id, self._worker, point.tolist(), self._storable(kept))
+        created = self._storage.create_trial(self._record.study_id, self._worker, point.tolist(),
+                                             self._storage.storable(kept))
         return self.tell(self._register(created, kept), numeric)
 
     def add_trials(self, rows: Iterable[tuple[Any, float]]) -> list[FrozenTrial]:
@@ -606,7 +599,7 @@ class Study:
         study_id = self._record.study_id
         added = []
         for point, params, numeric in checked:
-            created = self._storage.create_trial(study_id, self._worker, point.tolist(), self._storable(params))
+            created = self._storage.create_trial(study_id, self._worker, point.tolist(), self._storage.storable(params))
             finished = self._storage.finish_trial(study_id, created.number, TrialState.COMPLETE, numeric, 0.0, None)
             added.append(self._absorb(finished if finished.params is not None else finished.replace(params=params)))
         self._feed_all(added)
