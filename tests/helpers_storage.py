@@ -46,6 +46,14 @@ def fresh_postgres_schema() -> Iterator[str]:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+def shared_url(kind: str, tmp_path: Path) -> Iterator[str]:
+    """A shared store's URL for a fixture parametrized over "sqlite" and "postgres" (a fresh schema)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'study.db'}"
+    else:
+        yield from fresh_postgres_schema()
+
+
 def backend_url(kind: str, tmp_path: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{tmp_path / 'study.db'}"

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers_storage import fresh_postgres_schema
+from helpers_storage import shared_url
 from hyperengine import CorruptStateError, create_study, load_study, spec
 from hyperengine.storage import SchemaVersionError, StorageLockedError, TrialState, get_storage
 
@@ -27,10 +27,7 @@ GRACE = 2.0  # seconds without heartbeat before a trial fails (short for the tes
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'study.db'}"
-    else:
-        yield from fresh_postgres_schema()
+    yield from shared_url(request.param, tmp_path)
 
 
 STARTED: list[subprocess.Popen[bytes]] = []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers_storage import fresh_postgres_schema
+from helpers_storage import shared_url
 from hyperengine import create_study, load_study, spec
 from hyperengine.curve import LinearCurvePredictor
 from hyperengine.storage import StaleTrialError, get_storage
@@ -19,10 +19,7 @@ SPACE = {"x": spec.uniform(0.0, 1.0)}
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'study.db'}"
-    else:
-        yield from fresh_postgres_schema()
+    yield from shared_url(request.param, tmp_path)
 
 
 def stored_curve(url: str, number: int) -> dict[int, float]:

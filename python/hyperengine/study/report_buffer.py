@@ -70,30 +70,29 @@ class ReportBuffer:
     def finishing(self, number: int) -> Iterator[Steps]:
         """The waiting reports of trial `number` for the write that finishes it; kept if that write fails for
         a reason other than the trial not running (a lock held too long: the next tell writes them)."""
-        with self._lock:
-            steps = self._unwritten.pop(number, [])
-            try:
-                yield steps
-            except TrialNotRunningError:
-                self._written_at.pop(number, None)
-                raise
-            except BaseException:
-                if steps:
-                    self._unwritten[number] = steps + self._unwritten.get(number, [])
-                raise
-            self._written_at.pop(number, None)
+        with self._lock, self._taking(number) as steps:
+            yield steps
+        self._written_at.pop(number, None)
 
     def _write(self, number: int) -> int | None:
-        steps = self._unwritten.pop(number, None)
-        if not steps:
-            return None
-        try:
+        with self._taking(number) as steps:
+            if not steps:
+                return None
             version = self._storage.append_intermediates(self._study_id, number, steps)
+        self._written_at[number] = time.monotonic()
+        return version
+
+    @contextmanager
+    def _taking(self, number: int) -> Iterator[Steps]:
+        """Trial `number`'s waiting reports, taken for one write (the lock held): dropped with the trial's
+        write time when it is not running any more, put back in front of newer ones when the write fails."""
+        steps = self._unwritten.pop(number, [])
+        try:
+            yield steps
         except TrialNotRunningError:
             self._written_at.pop(number, None)
             raise
         except BaseException:
-            self._unwritten[number] = steps + self._unwritten.get(number, [])
+            if steps:
+                self._unwritten[number] = steps + self._unwritten.get(number, [])
             raise
-        self._written_at[number] = time.monotonic()
-        return version
