@@ -48,8 +48,8 @@ def test_an_obviously_bad_run_is_stopped_and_a_run_like_the_best_is_not() -> Non
 
 def test_nothing_is_stopped_before_min_curves_finished_runs_or_at_the_horizon() -> None:
     bad = np.full(20, 0.1)
-    assert not should_stop(bad[:5], FINISHED[:2])  # 2 < min_curves = 3
-    assert should_stop(bad[:5], FINISHED[:3])
+    assert not should_stop(bad[:5], FINISHED[:1])  # 1 < min_curves = 2
+    assert should_stop(bad[:5], FINISHED[:2])
     assert not should_stop(bad, FINISHED)  # 20 epochs: the run is finished
 
 
@@ -117,12 +117,14 @@ def test_the_mixture_quantile_of_one_gaussian_is_scipys() -> None:
 
 
 def test_runs_of_any_length_and_runs_that_stopped_on_their_own() -> None:
-    predictor = CrossRunCurvePredictor()
+    predictor, stricter = CrossRunCurvePredictor(), CrossRunCurvePredictor(min_curves=3)
     for index, curve in enumerate(FINISHED):
         predictor.add_curve(curve[: 12 + index])  # runs of 12 to 17 epochs that ended on their own
+        stricter.add_curve(curve[: 12 + index])
     assert predictor.horizon == 17
     assert predictor.predictive(FINISHED[0][:12]) is not None
-    assert predictor.predictive(FINISHED[0][:16]) is None  # only 2 finished runs are 16 epochs long
+    assert predictor.predictive(FINISHED[0][:16]) is not None  # 2 finished runs are 16 epochs long: min_curves
+    assert stricter.predictive(FINISHED[0][:16]) is None
 
 
 def test_nan_or_infinite_values_are_refused_and_leave_the_predictor_as_it_was() -> None:
@@ -216,3 +218,50 @@ def test_the_stopping_benchmark_smoke_run_compares_every_rule() -> None:
         for rule in rules:
             assert 0.0 < table[rule]["cost"] <= 1.0 and table[rule]["regret"] >= 0.0
     assert report["tradeoff"]
+
+
+def quantized(curve: npt.NDArray[np.float64], samples: int) -> npt.NDArray[np.float64]:
+    """An accuracy on `samples` validation samples: a multiple of 1/samples in [0, 1]."""
+    return np.clip(np.round(curve * samples), 0, samples) / samples
+
+
+def test_the_margin_is_half_the_metric_resolution_and_a_tie_at_the_ceiling_is_stopped() -> None:
+    finished = [quantized(rising(0.9 + 0.02 * i, 0.5, seed=i), 45) for i in range(5)]
+    predictor = CrossRunCurvePredictor()
+    for curve in finished:
+        predictor.add_curve(curve)
+    assert predictor.resolution == pytest.approx(1 / 45)
+    assert predictor.margin == pytest.approx(0.5 / 45)
+    assert predictor.ceiling == (1.0 if max(c.max() for c in finished) == 1.0 else None)
+    at_ceiling = np.ones(20)
+    at_ceiling[:3] = (0.8, 0.9, 0.95)
+    predictor.add_curve(quantized(at_ceiling, 45))
+    assert predictor.ceiling == 1.0 and predictor.best_value() == 1.0
+    # a run that climbs as fast as the one that ended at 1.0 can at best tie it: stopped
+    follower = quantized(at_ceiling, 45)[:3]
+    assert predictor.win_probability(follower, 1.0) == 0.0 and predictor.should_stop(follower, 1.0)
+    assert CrossRunCurvePredictor(margin=0.5).margin == 0.5
+    with pytest.raises(ValueError, match="margin must be a finite number >= 0"):
+        CrossRunCurvePredictor(margin=-0.1)
+
+
+def test_a_run_already_above_the_best_final_is_never_stopped() -> None:
+    predictor = CrossRunCurvePredictor()
+    for curve in FINISHED:
+        predictor.add_curve(curve)
+    best = predictor.best_value()
+    assert best is not None
+    # a curve that falls back every epoch (neighbours say: it loses) but is above the best right now
+    leader = np.linspace(best + 0.05, 0.2, 20)[:2]
+    assert predictor.win_probability(leader, best) == 1.0
+    assert not predictor.should_stop(leader, best)
+    assert not StoppingRule().decide(leader, FINISHED).stop
+
+
+def test_a_continuous_loss_has_no_ceiling_and_a_tiny_margin() -> None:
+    losses = [-(2.0 - c) for c in FINISHED]  # a loss around 1.1, seen negated
+    predictor = CrossRunCurvePredictor()
+    for curve in losses:
+        predictor.add_curve(curve)
+    assert predictor.ceiling is None
+    assert 0.0 < predictor.margin < 1e-3

@@ -44,7 +44,7 @@ PRUNERS: dict[str, Callable[[], optuna.pruners.BasePruner]] = {
     "optuna-sha": optuna.pruners.SuccessiveHalvingPruner,
     "optuna-hyperband": optuna.pruners.HyperbandPruner,
 }
-THRESHOLDS = (0.01, 0.05, 0.2)
+THRESHOLDS = (0.01, 0.05, 0.1, 0.2)
 
 
 class Runner(Protocol):

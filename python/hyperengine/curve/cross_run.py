@@ -14,6 +14,12 @@ finals, so accuracies, losses (given as -loss) and any other metric behave the s
 Stopped runs' partial curves (`add_partial_curve`) also teach it: a run stopped after m epochs is, for
 every k < m, a data point whose final is this predictor's own prediction from its m epochs (a chained,
 freeze-thaw-like use of the partial curve, Swersky et al. 2014), weighted by `partial_weight`.
+
+The stop rule (`should_stop`, `stop_threshold`) asks for an improvement, not a tie: P(final > best + margin),
+the margin by default half the metric's resolution (the smallest step between the values seen: 1/n for an
+accuracy on n validation samples, ~0 for a continuous loss). A run tied with the best at a ceiling (accuracy
+1.0, see `ceiling`) cannot win and is stopped; a run whose current value is already above best + margin is never stopped
+(successive halving would promote it too).
 """
 
 from __future__ import annotations
@@ -94,16 +100,18 @@ class CrossRunCurvePredictor(CurvePredictor):
     """Predicts a running curve's final value from the finished (and stopped) runs at the same epoch.
 
     `max_epochs`: the horizon; a curve that long is finished. None: the longest finished curve.
-    `min_curves`: finished runs at least k epochs long needed to predict a k-epoch prefix (default 3).
+    `min_curves`: finished runs at least k epochs long needed to predict a k-epoch prefix (default 2).
     `min_input_size`: epochs before any prediction (default 1: from the first epoch on).
     `min_noise`: floor of each mixture
     component's std, as a fraction of the finals' spread (validation accuracy jitters between epochs).
     `partial_weight`: the weight of a stopped run's partial curve as a data point (0 turns it off).
-    `stop_probability`: `should_stop` stops when P(final > best so far) < it (see StoppingRule).
+    `stop_probability`: `should_stop` stops when P(final > best so far + margin) < it (see StoppingRule).
+    `margin`: the improvement that counts (None: half the resolution of the values seen, see the module).
     """
 
     def __init__(self, max_epochs: int | None = None, min_input_size: int = 1, stop_probability: float = 0.05, *,
-                 min_curves: int = 3, min_noise: float = 0.02, partial_weight: float = 0.5,
+                 min_curves: int = 2, min_noise: float = 0.02, partial_weight: float = 1.0,
+                 margin: float | None = None,
                  io_save_dir: str | os.PathLike[str] | None = None,
                  io_load_dir: str | os.PathLike[str] | None = None) -> None:
         super().__init__(burn_in=min_curves, min_input_size=min_input_size, io_save_dir=io_save_dir,
@@ -118,13 +126,17 @@ class CrossRunCurvePredictor(CurvePredictor):
             raise ValueError(f"min_noise must be > 0, got {min_noise}")
         if not 0.0 <= partial_weight <= 1.0:
             raise ValueError(f"partial_weight must be in [0, 1], got {partial_weight}")
+        if margin is not None and not (math.isfinite(margin) and margin >= 0):
+            raise ValueError(f"margin must be a finite number >= 0 or None, got {margin!r}")
         self._max_epochs = max_epochs
         self._stop_probability = float(stop_probability)
         self._min_noise = float(min_noise)
         self._partial_weight = float(partial_weight)
+        self._margin = None if margin is None else float(margin)
         self._partial: list[npt.NDArray[np.float64]] = []
         self._fits: dict[int, _LocalFit | None] = {}
         self._scale_cache: float | None = None
+        self._summary_cache: tuple[float, float | None] | None = None
 
     @property
     def stop_probability(self) -> float:
@@ -149,6 +161,47 @@ class CrossRunCurvePredictor(CurvePredictor):
     def _data_changed(self) -> None:
         self._fits.clear()
         self._scale_cache = None
+        self._summary_cache = None
+
+    @property
+    def resolution(self) -> float:
+        """The smallest positive step between the values of all curves seen (0 with fewer than two values)."""
+        return self._value_summary()[0]
+
+    def _value_summary(self) -> tuple[float, float | None]:
+        """(resolution, ceiling) of the values of every curve seen, cached until the data change."""
+        if self._summary_cache is None:
+            curves = [*self._store.curves, *self._partial]
+            values = np.unique(np.concatenate(curves)) if curves else np.empty(0)
+            steps = np.diff(values)
+            steps = steps[steps > 1e-12 * max(1.0, float(np.max(np.abs(values))) if values.size else 1.0)]
+            bounded = values.size > 0 and values[-1] == 1.0 and values[0] >= 0.0
+            self._summary_cache = (float(steps.min()) if steps.size else 0.0, 1.0 if bounded else None)
+        return self._summary_cache
+
+    @property
+    def margin(self) -> float:
+        """The improvement over the best final that counts as winning (given, or half the resolution)."""
+        return self._margin if self._margin is not None else 0.5 * self.resolution
+
+    @property
+    def ceiling(self) -> float | None:
+        """1.0 once a curve has reached it with every value seen in [0, 1] (an accuracy-like metric at its
+        bound: nothing can beat a run at 1.0), else None (no known upper bound)."""
+        return self._value_summary()[1]
+
+    def win_probability(self, curve: CurveLike, best_so_far: float) -> float | None:
+        """P(final > best_so_far + margin) under the mixture: 1.0 while the run's current value is already above
+        that (it leads; successive halving would promote it too), 0.0 when that is above the ceiling, None
+        without a prediction."""
+        array = as_curve(curve, allow_empty=False)
+        threshold = as_value(best_so_far, "best_so_far") + self.margin
+        if array[-1] > threshold:
+            return 1.0
+        ceiling = self.ceiling
+        if ceiling is not None and threshold > ceiling:
+            return 0.0 if self.posterior(array) is not None else None
+        return self.prob_exceeds(array, threshold)
 
     def _scale(self) -> float:
         """The spread of the finished finals (the unit of every distance and noise level here)."""
@@ -237,8 +290,9 @@ class CrossRunCurvePredictor(CurvePredictor):
         return None if posterior is None else posterior.prob_exceeds(threshold)
 
     def should_stop(self, curve: CurveLike, best_so_far: float | None) -> bool:
-        """P(final > best_so_far) < stop_probability; False without a prediction or once at the horizon."""
+        """P(final > best_so_far + margin) < stop_probability; False without a prediction, once at the horizon
+        or while the run leads (see win_probability)."""
         if best_so_far is None:
             return False
-        probability = self.prob_exceeds(curve, as_value(best_so_far, "best_so_far"))
+        probability = self.win_probability(curve, best_so_far)
         return probability is not None and probability < self._stop_probability

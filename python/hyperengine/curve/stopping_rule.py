@@ -6,7 +6,8 @@
 One small, stateless interface for every caller (the study's trial.should_stop(), the Keras callback through
 it, an Optuna pruner, a Ray Tune stopper): the running curve, the curves of the finished runs (their last
 value is their final), the partial curves of the runs stopped so far, and the direction. The rule is
-P(final > best finished final) < stop_probability under CrossRunCurvePredictor's predictive mixture, which
+P(final > best finished final + margin) < stop_probability under CrossRunCurvePredictor's predictive mixture
+(margin: half the metric's resolution, so a tie is not a win; a run already above it is never stopped), which
 compares the run with the others at the same epoch (as successive halving does) but through its predicted
 final value and its uncertainty, not its current value. A caller that keeps a predictor between calls (the
 study) gets the same decisions from `StoppingRule.decide_with`, without refitting.
@@ -38,27 +39,29 @@ class StopDecision:
 
 
 class StoppingRule:
-    """P(final > best finished final) < `stop_probability`, never before `min_epochs` epochs.
+    """P(final > best finished final + margin) < `stop_probability`, never before `min_epochs` epochs.
 
     `max_epochs`: the horizon (None: the longest finished run). `min_curves`: finished runs needed before
-    any stop (before that, nothing is stopped). Other keyword arguments go to CrossRunCurvePredictor.
+    any stop (before that, nothing is stopped). `margin`: None for half the metric's resolution. Other keyword
+    arguments go to CrossRunCurvePredictor.
     """
 
-    def __init__(self, stop_probability: float = 0.05, *, min_epochs: int = 1, min_curves: int = 3,
-                 max_epochs: int | None = None, partial_weight: float = 0.5, min_noise: float = 0.02) -> None:
+    def __init__(self, stop_probability: float = 0.05, *, min_epochs: int = 1, min_curves: int = 2,
+                 max_epochs: int | None = None, partial_weight: float = 1.0, min_noise: float = 0.02,
+                 margin: float | None = None) -> None:
         if min_epochs < 1:
             raise ValueError(f"min_epochs must be >= 1, got {min_epochs}")
         self.stop_probability = stop_probability
         self.min_epochs = int(min_epochs)
         self._max_epochs, self._min_curves = max_epochs, min_curves
-        self._partial_weight, self._min_noise = partial_weight, min_noise
+        self._partial_weight, self._min_noise, self._margin = partial_weight, min_noise, margin
         self.predictor()  # checks the arguments now, not at the first call
 
     def predictor(self) -> CrossRunCurvePredictor:
         """A fresh, empty predictor with this rule's settings (larger is better)."""
         return CrossRunCurvePredictor(self._max_epochs, self.min_epochs, self.stop_probability,
                                       min_curves=self._min_curves, partial_weight=self._partial_weight,
-                                      min_noise=self._min_noise)
+                                      min_noise=self._min_noise, margin=self._margin)
 
     def decide(self, curve: CurveLike, finished: Sequence[CurveLike], stopped: Sequence[CurveLike] = (),
                direction: str = "maximize") -> StopDecision:
@@ -81,9 +84,9 @@ class StoppingRule:
         if best is None or array.size < self.min_epochs or (horizon is not None and array.size >= horizon):
             return StopDecision(stop=False)
         posterior = predictor.posterior(array)
-        if posterior is None:
+        probability = predictor.win_probability(array, best)
+        if posterior is None or probability is None:
             return StopDecision(stop=False)
-        probability = posterior.prob_exceeds(best)
         mean, std = posterior.mean_std()
         return StopDecision(stop=probability < self.stop_probability, probability=probability,
                             mean=sign * mean, std=std)
