@@ -190,18 +190,21 @@ class CrossRunCurvePredictor(CurvePredictor):
         bound: nothing can beat a run at 1.0), else None (no known upper bound)."""
         return self._value_summary()[1]
 
-    def win_probability(self, curve: CurveLike, best_so_far: float) -> float | None:
+    def win_probability(self, curve: CurveLike, best_so_far: float, *,
+                        posterior: CurvePosterior | None = None) -> float | None:
         """P(final > best_so_far + margin) under the mixture: 1.0 while the run's current value is already above
         that (it leads; successive halving would promote it too), 0.0 when that is above the ceiling, None
-        without a prediction."""
+        without a prediction. `posterior`: the curve's own, when the caller has computed it already."""
         array = as_curve(curve, allow_empty=False)
         threshold = as_value(best_so_far, "best_so_far") + self.margin
         if array[-1] > threshold:
             return 1.0
+        if posterior is None:
+            posterior = self._posterior(array)
+        if posterior is None:
+            return None
         ceiling = self.ceiling
-        if ceiling is not None and threshold > ceiling:
-            return 0.0 if self.posterior(array) is not None else None
-        return self.prob_exceeds(array, threshold)
+        return 0.0 if ceiling is not None and threshold > ceiling else posterior.prob_exceeds(threshold)
 
     def _scale(self) -> float:
         """The spread of the finished finals (the unit of every distance and noise level here)."""

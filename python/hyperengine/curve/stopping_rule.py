@@ -84,8 +84,10 @@ class StoppingRule:
         if best is None or array.size < self.min_epochs or (horizon is not None and array.size >= horizon):
             return StopDecision(stop=False)
         posterior = predictor.posterior(array)
-        probability = predictor.win_probability(array, best)
-        if posterior is None or probability is None:
+        if posterior is None:
+            return StopDecision(stop=False)
+        probability = predictor.win_probability(array, best, posterior=posterior)
+        if probability is None:
             return StopDecision(stop=False)
         mean, std = posterior.mean_std()
         return StopDecision(stop=probability < self.stop_probability, probability=probability,
