@@ -249,13 +249,14 @@ class SQLStorage(BaseStorage):
                 complete = trial.datetime_complete.timestamp() if trial.datetime_complete else (
                     None if trial.state.is_finished() else time.time())
                 version, number = self._bump(cursor, study_id, new_trial=True)
-                cursor.execute("INSERT INTO trials (study_id, number, state, point, params, value, noise, error, "
-                               "worker, datetime_start, datetime_complete, changed, late_value) VALUES "
-                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               (study_id, number, state.value, _dump_point(trial.point.tolist()),
-                                _dump_params(trial.params), trial.value, trial.noise, error, trial.worker,
-                                trial.datetime_start.timestamp(), complete, version, trial.late_value))
-                self._insert_intermediate(cursor, study_id, number, list(trial.intermediate_values.items()))
+                trial_id = cursor.execute(
+                    "INSERT INTO trials (study_id, number, state, point, params, value, noise, error, worker, "
+                    "datetime_start, datetime_complete, changed, late_value) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (study_id, number, state.value, _dump_point(trial.point.tolist()), _dump_params(trial.params),
+                     trial.value, trial.noise, error, trial.worker, trial.datetime_start.timestamp(), complete,
+                     version, trial.late_value)).fetchone()[0]
+                self._insert_intermediate(cursor, trial_id, list(trial.intermediate_values.items()))
                 numbers.append(number)
             if not numbers:
                 return []
@@ -305,7 +306,7 @@ class SQLStorage(BaseStorage):
             f"heartbeat = NULL WHERE study_id = ? AND number = ? AND state = 'running' RETURNING {TRIAL_COLUMNS}",
             (state.value, value, noise, error, now, version, study_id, number)).fetchone()
         if told is not None:
-            self._insert_intermediate(cursor, study_id, number, intermediate)
+            self._insert_intermediate(cursor, told[0], intermediate)
             curve = {int(step): float(step_value) for step, step_value in cursor.execute(
                 "SELECT step, value FROM intermediate WHERE trial_id = ?", (told[0],)).fetchall()}
             return self._trial_from_row(told, curve, version)
@@ -328,23 +329,23 @@ class SQLStorage(BaseStorage):
         with self._transaction(write=True) as cursor:
             version, _ = self._bump(cursor, study_id)
             updated = cursor.execute("UPDATE trials SET changed = ?, heartbeat = ? WHERE study_id = ? AND number = ? "
-                                     "AND state = 'running'", (version, time.time(), study_id, number)).rowcount
-            if updated != 1:
+                                     "AND state = 'running' RETURNING id", (version, time.time(), study_id,
+                                                                            number)).fetchone()
+            if updated is None:
                 row = cursor.execute("SELECT state FROM trials WHERE study_id = ? AND number = ?",
                                      (study_id, number)).fetchone()
                 state = "missing" if row is None else row[0]
                 raise TrialNotRunningError(f"trial {number} is {state}; report() needs a running trial")
-            self._insert_intermediate(cursor, study_id, number, values)
+            self._insert_intermediate(cursor, updated[0], values)
         return version
 
-    def _insert_intermediate(self, cursor: _Cursor, study_id: int, number: int,
-                             values: Sequence[tuple[int, float]]) -> None:
-        """Write steps of trial `number` (a step written again replaces its value), in one statement batch."""
+    def _insert_intermediate(self, cursor: _Cursor, trial_id: int, values: Sequence[tuple[int, float]]) -> None:
+        """Write steps of the trial with row id `trial_id` (a step written again replaces its value), in one
+        statement batch."""
         if values:
-            cursor.executemany("INSERT INTO intermediate (trial_id, step, value) SELECT id, ?, ? FROM trials "
-                               "WHERE study_id = ? AND number = ? ON CONFLICT (trial_id, step) DO UPDATE SET "
-                               "value = excluded.value",
-                               [(int(step), float(value), study_id, number) for step, value in values])
+            cursor.executemany("INSERT INTO intermediate (trial_id, step, value) VALUES (?, ?, ?) ON CONFLICT "
+                               "(trial_id, step) DO UPDATE SET value = excluded.value",
+                               [(trial_id, int(step), float(value)) for step, value in values])
 
     def heartbeat(self, study_id: int, numbers: Iterable[int]) -> None:
         alive = list(numbers)
