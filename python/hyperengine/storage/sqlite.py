@@ -48,6 +48,10 @@ class SqliteDialect(Dialect):
         page_size = connection.execute("PRAGMA page_size").fetchone()[0]
         connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_BYTES // page_size}")
 
+    def data_version(self, connection: Any) -> int:
+        """PRAGMA data_version: changes when another connection (of any process) commits, not for this one's."""
+        return int(connection.execute("PRAGMA data_version").fetchone()[0])
+
     def begin_write(self, cursor: Any) -> None:
         cursor.execute("BEGIN IMMEDIATE")
 
