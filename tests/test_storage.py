@@ -345,3 +345,35 @@ def test_a_proposal_another_worker_started_meanwhile_is_refused(storage: BaseSto
         storage.create_trial(study, "w2", [0.3], None, distinct_from=seen, gap=1e-4)
     assert storage.create_trial(study, "w2", [0.5], None, distinct_from=seen, gap=1e-4).number == 2  # seen: fine
     assert storage.create_trial(study, "w1", [0.3], None, distinct_from=seen, gap=1e-4).number == 3  # its own
+
+
+def test_a_connection_sees_every_commit_of_another_and_forgets_what_it_rolled_back(location: Any) -> None:
+    """The reads a database store skips while no other connection committed (SQLite's data_version)."""
+    if isinstance(location, InMemoryStorage) or is_json(location):
+        pytest.skip("one process's store: no other connection")
+    reader, writer = get_storage(location), get_storage(location)
+    try:
+        study = reader.create_study("s", "maximize", DIMENSIONS, None).study_id
+        start = reader.trials_since(study, 0).version
+        assert reader.claim_enqueued(study, "reader") is None  # the queue seen empty
+        theirs = writer.create_trial(study, "writer", [0.5], None)
+        changes = reader.trials_since(study, start)
+        assert [t.number for t in changes.trials] == [theirs.number]
+        writer.enqueue_trial(study, [0.25], None)
+        claimed = reader.claim_enqueued(study, "reader")
+        assert claimed is not None and claimed.point.tolist() == [0.25]
+        # the writer's enqueue is a version the reader did not write: read, though the claim is its own
+        assert [t.number for t in reader.trials_since(study, changes.version, {claimed.version}).trials] == [1]
+        assert reader.trials_since(study, claimed.version).trials == []
+        with pytest.raises(ProposalConflictError):  # the reader's write is rolled back, its version with it
+            reader.create_trial(study, "reader", [0.5], None, distinct_from=0, gap=1e-4)
+        latest = reader.trials_since(study, start)
+        assert latest.version == claimed.version and [t.number for t in latest.trials] == [0, 1]
+        assert writer.create_trial(study, "writer", [0.9], None).version == latest.version + 1
+        assert [t.number for t in reader.trials_since(study, latest.version).trials] == [2]
+        writer.delete_study("s")
+        with pytest.raises(UnknownStudyError):
+            reader.trials_since(study, 0)
+    finally:
+        reader.close()
+        writer.close()

@@ -39,6 +39,11 @@ class Dialect(ABC):
         """Serialize schema creation by processes opening an empty database at once (SQLite: BEGIN IMMEDIATE
         does already)."""
 
+    def data_version(self, connection: Any) -> int | None:
+        """A number that stays the same while no other connection commits to the database (this connection's
+        own commits leave it too), or None when the database does not tell (every read then asks)."""
+        return None
+
     @abstractmethod
     def begin_write(self, cursor: Any) -> None:
         """Start a write transaction that holds the write lock until commit (short, one step of the contract)."""

@@ -49,6 +49,11 @@ class SQLStorage(BaseStorage):
         # a storage dropped without close() closes its connection when collected (quietly, no ResourceWarning)
         self._finalizer = weakref.finalize(self, self._connection.close)
         self._statements: dict[str, str] = {}
+        # what this connection last saw of a study, valid while the dialect's data_version() is the same (no
+        # other connection committed since): {study id: (data version, study version)}, kept up to date by this
+        # connection's own writes; and {study id: data version} of the studies whose queue was seen empty
+        self._seen_versions: dict[int, tuple[int, int]] = {}
+        self._seen_empty_queues: dict[int, int] = {}
         try:
             self._prepare(check_version)
             try:
@@ -80,6 +85,7 @@ class SQLStorage(BaseStorage):
                     yield _Cursor(cursor, self._sql)
                     self._dialect.commit(self._connection, cursor)
                 except BaseException:
+                    self._forget_seen()  # a version or queue seen by the rolled back writes never happened
                     self._dialect.rollback(self._connection, cursor)
                     raise
             except Exception as error:
@@ -89,6 +95,17 @@ class SQLStorage(BaseStorage):
                 raise
             finally:
                 cursor.close()
+
+    def _data_version(self) -> int | None:
+        """The dialect's data_version(): unchanged while no other connection commits (None: not known)."""
+        try:
+            return self._dialect.data_version(self._connection)
+        except Exception as error:
+            raise self._dialect.translate(error) or error from error
+
+    def _forget_seen(self) -> None:
+        self._seen_versions.clear()
+        self._seen_empty_queues.clear()
 
     def _prepare(self, check_version: bool) -> None:
         """Create the schema in an empty database; refuse a foreign, newer or (unless upgrading) older one."""
@@ -172,6 +189,7 @@ class SQLStorage(BaseStorage):
             cursor.execute("DELETE FROM trials WHERE study_id = ?", (row[0],))
             cursor.execute("DELETE FROM queue WHERE study_id = ?", (row[0],))
             cursor.execute("DELETE FROM studies WHERE id = ?", (row[0],))
+            self._forget_seen()
 
     def list_studies(self) -> list[StudyRecord]:
         with self._transaction(write=False) as cursor:
@@ -214,15 +232,22 @@ class SQLStorage(BaseStorage):
             self._bump(cursor, study_id)
             cursor.execute("INSERT INTO queue (study_id, point, params, retry_of) VALUES (?, ?, ?, ?)",
                            (study_id, _dump_point(point), _dump_params(params), retry_of))
+            self._seen_empty_queues.pop(study_id, None)
 
     def count_enqueued(self, study_id: int) -> int:
         with self._transaction(write=False) as cursor:
             return int(cursor.execute("SELECT COUNT(*) FROM queue WHERE study_id = ?", (study_id,)).fetchone()[0])
 
     def claim_enqueued(self, study_id: int, worker: str) -> FrozenTrial | None:
-        with self._transaction(write=False) as cursor:  # a cheap look first: most asks find the queue empty
-            if cursor.execute("SELECT 1 FROM queue WHERE study_id = ? LIMIT 1", (study_id,)).fetchone() is None:
+        with self._lock:  # a cheap look first: most asks find the queue empty, and still empty
+            stamp = self._data_version()
+            if stamp is not None and self._seen_empty_queues.get(study_id) == stamp:
                 return None
+            with self._transaction(write=False) as cursor:
+                if cursor.execute("SELECT 1 FROM queue WHERE study_id = ? LIMIT 1", (study_id,)).fetchone() is None:
+                    if stamp is not None:
+                        self._seen_empty_queues[study_id] = stamp
+                    return None
         with self._transaction(write=True) as cursor:
             cursor.execute("UPDATE studies SET last_activity = last_activity WHERE id = ?", (study_id,))  # row lock
             row = cursor.execute("SELECT id, point, params, retry_of FROM queue WHERE study_id = ? ORDER BY id "
@@ -249,13 +274,14 @@ class SQLStorage(BaseStorage):
                 complete = trial.datetime_complete.timestamp() if trial.datetime_complete else (
                     None if trial.state.is_finished() else time.time())
                 version, number = self._bump(cursor, study_id, new_trial=True)
-                cursor.execute("INSERT INTO trials (study_id, number, state, point, params, value, noise, error, "
-                               "worker, datetime_start, datetime_complete, changed, late_value) VALUES "
-                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               (study_id, number, state.value, _dump_point(trial.point.tolist()),
-                                _dump_params(trial.params), trial.value, trial.noise, error, trial.worker,
-                                trial.datetime_start.timestamp(), complete, version, trial.late_value))
-                self._insert_intermediate(cursor, study_id, number, list(trial.intermediate_values.items()))
+                trial_id = cursor.execute(
+                    "INSERT INTO trials (study_id, number, state, point, params, value, noise, error, worker, "
+                    "datetime_start, datetime_complete, changed, late_value) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (study_id, number, state.value, _dump_point(trial.point.tolist()), _dump_params(trial.params),
+                     trial.value, trial.noise, error, trial.worker, trial.datetime_start.timestamp(), complete,
+                     version, trial.late_value)).fetchone()[0]
+                self._insert_intermediate(cursor, trial_id, list(trial.intermediate_values.items()))
                 numbers.append(number)
             if not numbers:
                 return []
@@ -264,14 +290,13 @@ class SQLStorage(BaseStorage):
     def create_trial(self, study_id: int, worker: str, point: Sequence[float], params: Any,
                      distinct_from: int | None = None, gap: float = 0.0) -> FrozenTrial:
         with self._transaction(write=True) as cursor:
-            if distinct_from is not None:
-                cursor.execute("UPDATE studies SET last_activity = last_activity WHERE id = ?", (study_id,))  # lock
+            version, number = self._bump(cursor, study_id, new_trial=True)  # also the study row's lock (PostgreSQL)
+            if distinct_from is not None:  # a conflict rolls the bump back
                 unseen = cursor.execute("SELECT number, point FROM trials WHERE study_id = ? AND number >= ? "
                                         "AND worker <> ?", (study_id, distinct_from, worker)).fetchall()
                 for other, stored in unseen:
                     if within(point, json.loads(stored), gap):
                         raise ProposalConflictError(f"trial {other} of another worker was started at {stored}")
-            version, number = self._bump(cursor, study_id, new_trial=True)
             return self._insert_trial(cursor, study_id, version, number, worker, _dump_point(point),
                                       _dump_params(params), None)
 
@@ -305,7 +330,7 @@ class SQLStorage(BaseStorage):
             f"heartbeat = NULL WHERE study_id = ? AND number = ? AND state = 'running' RETURNING {TRIAL_COLUMNS}",
             (state.value, value, noise, error, now, version, study_id, number)).fetchone()
         if told is not None:
-            self._insert_intermediate(cursor, study_id, number, intermediate)
+            self._insert_intermediate(cursor, told[0], intermediate)
             curve = {int(step): float(step_value) for step, step_value in cursor.execute(
                 "SELECT step, value FROM intermediate WHERE trial_id = ?", (told[0],)).fetchall()}
             return self._trial_from_row(told, curve, version)
@@ -328,23 +353,23 @@ class SQLStorage(BaseStorage):
         with self._transaction(write=True) as cursor:
             version, _ = self._bump(cursor, study_id)
             updated = cursor.execute("UPDATE trials SET changed = ?, heartbeat = ? WHERE study_id = ? AND number = ? "
-                                     "AND state = 'running'", (version, time.time(), study_id, number)).rowcount
-            if updated != 1:
+                                     "AND state = 'running' RETURNING id", (version, time.time(), study_id,
+                                                                            number)).fetchone()
+            if updated is None:
                 row = cursor.execute("SELECT state FROM trials WHERE study_id = ? AND number = ?",
                                      (study_id, number)).fetchone()
                 state = "missing" if row is None else row[0]
                 raise TrialNotRunningError(f"trial {number} is {state}; report() needs a running trial")
-            self._insert_intermediate(cursor, study_id, number, values)
+            self._insert_intermediate(cursor, updated[0], values)
         return version
 
-    def _insert_intermediate(self, cursor: _Cursor, study_id: int, number: int,
-                             values: Sequence[tuple[int, float]]) -> None:
-        """Write steps of trial `number` (a step written again replaces its value), in one statement batch."""
+    def _insert_intermediate(self, cursor: _Cursor, trial_id: int, values: Sequence[tuple[int, float]]) -> None:
+        """Write steps of the trial with row id `trial_id` (a step written again replaces its value), in one
+        statement batch."""
         if values:
-            cursor.executemany("INSERT INTO intermediate (trial_id, step, value) SELECT id, ?, ? FROM trials "
-                               "WHERE study_id = ? AND number = ? ON CONFLICT (trial_id, step) DO UPDATE SET "
-                               "value = excluded.value",
-                               [(int(step), float(value), study_id, number) for step, value in values])
+            cursor.executemany("INSERT INTO intermediate (trial_id, step, value) VALUES (?, ?, ?) ON CONFLICT "
+                               "(trial_id, step) DO UPDATE SET value = excluded.value",
+                               [(trial_id, int(step), float(value)) for step, value in values])
 
     def heartbeat(self, study_id: int, numbers: Iterable[int]) -> None:
         alive = list(numbers)
@@ -379,18 +404,25 @@ class SQLStorage(BaseStorage):
                 if retries < retry_failed:
                     cursor.execute("INSERT INTO queue (study_id, point, params, retry_of) VALUES (?, ?, ?, ?)",
                                    (study_id, point, params, root))
+                    self._seen_empty_queues.pop(study_id, None)
             return [int(row[0]) for row in rows]
 
     def trials_since(self, study_id: int, version: int, known: Collection[int] = ()) -> TrialChanges:
-        with self._transaction(write=False) as cursor:
-            row = cursor.execute("SELECT version FROM studies WHERE id = ?", (study_id,)).fetchone()
-            if row is None:
-                raise UnknownStudyError(f"no study with id {study_id} in {self._url} (deleted?)")
-            current = int(row[0])
-            if current == version or (current - version <= len(known)
-                                      and all(v in known for v in range(version + 1, current + 1))):
-                return TrialChanges([], current)
-            trials = self._read_trials(cursor, "t.study_id = ? AND t.changed > ?", (study_id, version))
+        with self._lock:
+            stamp = self._data_version()  # before the version is read: a commit after it is seen next time
+            seen = self._seen_versions.get(study_id)
+            if stamp is not None and seen is not None and seen[0] == stamp and _up_to_date(seen[1], version, known):
+                return TrialChanges([], seen[1])  # no other connection committed, and this one's writes are known
+            with self._transaction(write=False) as cursor:
+                row = cursor.execute("SELECT version FROM studies WHERE id = ?", (study_id,)).fetchone()
+                if row is None:
+                    raise UnknownStudyError(f"no study with id {study_id} in {self._url} (deleted?)")
+                current = int(row[0])
+                if stamp is not None:
+                    self._seen_versions[study_id] = (stamp, current)
+                if _up_to_date(current, version, known):
+                    return TrialChanges([], current)
+                trials = self._read_trials(cursor, "t.study_id = ? AND t.changed > ?", (study_id, version))
         return TrialChanges(trials, current)
 
     def _read_trials(self, cursor: _Cursor, where: str, arguments: tuple[Any, ...]) -> list[FrozenTrial]:
@@ -425,6 +457,9 @@ class SQLStorage(BaseStorage):
             "WHERE id = ? RETURNING version, next_number", (1 if new_trial else 0, time.time(), study_id)).fetchone()
         if row is None:
             raise UnknownStudyError(f"no study with id {study_id} in {self._url} (deleted?)")
+        seen = self._seen_versions.get(study_id)
+        if seen is not None:  # this connection's own write: the data version stays (another's changes it)
+            self._seen_versions[study_id] = (seen[0], int(row[0]))
         return int(row[0]), int(row[1]) - 1
 
     def close(self) -> None:
@@ -445,6 +480,12 @@ class _Cursor:
 
     def executemany(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
         self.raw.executemany(self._sql(statement), rows)
+
+
+def _up_to_date(current: int, version: int, known: Collection[int]) -> bool:
+    """True when a reader at `version` that absorbed the writes `known` has seen every change up to `current`."""
+    return current == version or (current - version <= len(known)
+                                  and all(v in known for v in range(version + 1, current + 1)))
 
 
 def _version_error(location: str, version: int, url: str) -> SchemaVersionError:
