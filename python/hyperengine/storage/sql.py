@@ -230,9 +230,14 @@ class SQLStorage(BaseStorage):
     def enqueue_trial(self, study_id: int, point: Sequence[float], params: Any, retry_of: int | None = None) -> None:
         with self._transaction(write=True) as cursor:
             self._bump(cursor, study_id)
-            cursor.execute("INSERT INTO queue (study_id, point, params, retry_of) VALUES (?, ?, ?, ?)",
-                           (study_id, _dump_point(point), _dump_params(params), retry_of))
-            self._seen_empty_queues.pop(study_id, None)
+            self._insert_queued(cursor, study_id, _dump_point(point), _dump_params(params), retry_of)
+
+    def _insert_queued(self, cursor: _Cursor, study_id: int, point: str, params: str | None,
+                       retry_of: int | None) -> None:
+        """Queue a configuration; the study's queue is no longer known to be empty."""
+        cursor.execute("INSERT INTO queue (study_id, point, params, retry_of) VALUES (?, ?, ?, ?)",
+                       (study_id, point, params, retry_of))
+        self._seen_empty_queues.pop(study_id, None)
 
     def count_enqueued(self, study_id: int) -> int:
         with self._transaction(write=False) as cursor:
@@ -402,9 +407,7 @@ class SQLStorage(BaseStorage):
                     "(SELECT COUNT(*) FROM queue WHERE study_id = ? AND retry_of = ?)",
                     (study_id, root, study_id, root)).fetchone()[0]
                 if retries < retry_failed:
-                    cursor.execute("INSERT INTO queue (study_id, point, params, retry_of) VALUES (?, ?, ?, ?)",
-                                   (study_id, point, params, root))
-                    self._seen_empty_queues.pop(study_id, None)
+                    self._insert_queued(cursor, study_id, point, params, root)
             return [int(row[0]) for row in rows]
 
     def trials_since(self, study_id: int, version: int, known: Collection[int] = ()) -> TrialChanges:
