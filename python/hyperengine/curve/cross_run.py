@@ -15,11 +15,11 @@ Stopped runs' partial curves (`add_partial_curve`) also teach it: a run stopped 
 every k < m, a data point whose final is this predictor's own prediction from its m epochs (a chained,
 freeze-thaw-like use of the partial curve, Swersky et al. 2014), weighted by `partial_weight`.
 
-The stop rule (`should_stop`, `stop_threshold`) asks for an improvement, not a tie: P(final > best + margin),
+The stop rule (`should_stop`, `win_probability`) asks for an improvement, not a tie: P(final > best + margin),
 the margin by default half the metric's resolution (the smallest step between the values seen: 1/n for an
 accuracy on n validation samples, ~0 for a continuous loss). A run tied with the best at a ceiling (accuracy
-1.0, see `ceiling`) cannot win and is stopped; a run whose current value is already above best + margin is never stopped
-(successive halving would promote it too).
+1.0, see `ceiling`) cannot win and is stopped; a run whose current value is already above best + margin is
+never stopped (successive halving would promote it too).
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ class CrossRunCurvePredictor(CurvePredictor):
             curves = [*self._store.curves, *self._partial]
             values = np.unique(np.concatenate(curves)) if curves else np.empty(0)
             steps = np.diff(values)
-            steps = steps[steps > 1e-12 * max(1.0, float(np.max(np.abs(values))) if values.size else 1.0)]
+            steps = steps[steps > 1e-12 * max(1.0, float(np.abs(values).max(initial=0.0)))]  # not float rounding
             bounded = values.size > 0 and values[-1] == 1.0 and values[0] >= 0.0
             self._summary_cache = (float(steps.min()) if steps.size else 0.0, 1.0 if bounded else None)
         return self._summary_cache
