@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from hyperengine.storage.schema import SCHEMA_VERSION
+
 STUDY_FILE = textwrap.dedent("""
     from hyperengine import spec
 
@@ -101,6 +103,6 @@ def test_four_tune_workers_share_one_study_and_the_storage_commands_report_it(tm
     assert lines[0].startswith("number,state,value") and "params_x" in lines[0] and len(lines) == 25
 
     upgrade = _hyperengine("storage", "upgrade", url)
-    assert upgrade.returncode == 0 and "schema version 1 is current" in upgrade.stdout
+    assert upgrade.returncode == 0 and f"schema version {SCHEMA_VERSION} is current" in upgrade.stdout
     missing = _hyperengine("trials", url, "nope")
     assert missing.returncode == 1 and "no study named 'nope'" in missing.stderr

@@ -141,6 +141,23 @@ def test_steps_are_written_in_batches_and_with_the_result(storage: BaseStorage) 
     assert storage.get_trials(study)[1].intermediate_values == {}
 
 
+def test_a_long_batch_with_a_step_repeated_inside_it_keeps_the_last_value(storage: BaseStorage) -> None:
+    """More steps than one INSERT statement carries, and a step twice in one batch (the last one counts)."""
+    study = storage.create_study("s", "maximize", DIMENSIONS, None).study_id
+    trial = storage.create_trial(study, "w", [0.5], None)
+    curve = [(step, step / 1000) for step in range(250)] + [(7, -1.0), (249, -2.0)]
+    storage.append_intermediates(study, trial.number, curve)
+    expected = dict(curve)
+    told = storage.finish_trial(study, trial.number, TrialState.COMPLETE, 0.6, 0.0, None,
+                                [(step, 1.0) for step in range(240, 260)] + [(255, 2.0)])
+    expected.update({step: 1.0 for step in range(240, 260)} | {255: 2.0})
+    assert told.intermediate_values == expected and len(expected) == 260
+    assert storage.get_trials(study)[0].intermediate_values == expected
+    other = storage.create_trial(study, "w", [0.25], None)  # a tell with no earlier reports
+    told = storage.finish_trial(study, other.number, TrialState.PRUNED, 0.1, 0.0, None, [(0, 0.3), (0, 0.2)])
+    assert told.intermediate_values == {0: 0.2} == storage.get_trials(study)[1].intermediate_values
+
+
 def test_a_reader_that_knows_its_own_writes_is_answered_without_them(storage: BaseStorage) -> None:
     study = storage.create_study("s", "maximize", DIMENSIONS, None).study_id
     start = storage.trials_since(study, 0).version

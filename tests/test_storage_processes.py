@@ -20,6 +20,7 @@ import pytest
 from helpers_storage import shared_url
 from hyperengine import CorruptStateError, create_study, load_study, spec
 from hyperengine.storage import SchemaVersionError, StorageLockedError, TrialState, get_storage
+from hyperengine.storage.schema import SCHEMA_VERSION
 
 WORKER = Path(__file__).with_name("storage_worker.py")
 GRACE = 2.0  # seconds without heartbeat before a trial fails (short for the test's time; a beat every 0.5 s)
@@ -200,11 +201,60 @@ def test_a_newer_schema_is_refused_naming_both_versions(url: str) -> None:
     with storage._transaction(write=True) as cursor:  # type: ignore[attr-defined]
         cursor.execute("UPDATE hyperengine_schema SET version = 7")
     storage.close()
-    with pytest.raises(SchemaVersionError, match="schema version 7, newer than this hyperengine's version 1"):
+    newer = f"schema version 7, newer than this hyperengine's version {SCHEMA_VERSION}"
+    with pytest.raises(SchemaVersionError, match=newer):
         load_study("s", url)
     from hyperengine.cli import main
 
     assert main(["storage", "upgrade", url]) == 1
+
+
+def _as_version_1(url: str) -> None:
+    """Turn a current store into the layout hyperengine 0.2's first release wrote (schema version 1): no
+    `reported` column, an index on (study_id, state), and the intermediate values in a row-id table."""
+    storage = get_storage(url)
+    sqlite = url.startswith("sqlite")
+    with storage._transaction(write=True) as cursor:  # type: ignore[attr-defined]
+        cursor.execute("ALTER TABLE trials DROP COLUMN reported")
+        cursor.execute("CREATE INDEX trials_by_state ON trials (study_id, state)")
+        if sqlite:
+            cursor.execute("""CREATE TABLE intermediate_v1 (
+                trial_id BIGINT NOT NULL REFERENCES trials (id), step BIGINT NOT NULL, value REAL NOT NULL,
+                PRIMARY KEY (trial_id, step))""")
+            cursor.execute("INSERT INTO intermediate_v1 SELECT trial_id, step, value FROM intermediate")
+            cursor.execute("DROP TABLE intermediate")
+            cursor.execute("ALTER TABLE intermediate_v1 RENAME TO intermediate")
+        cursor.execute("UPDATE hyperengine_schema SET version = 1")
+    storage.close()
+
+
+def test_a_version_1_store_is_refused_until_upgraded_and_keeps_every_trial_and_curve(url: str) -> None:
+    study = create_study(SPACE, storage=url, study_name="s", seed=0)
+    for number in range(6):
+        trial = study.ask()
+        for step in range(number):  # trial 0 has no curve; the last one reports after the upgrade
+            trial.report(float(number + step), step)
+        if number < 5:
+            study.tell(trial, float(number))
+    study.close()
+    before = {t.number: (t.state, t.value, t.params, t.intermediate_values) for t in load_study("s", url).trials}
+    _as_version_1(url)
+
+    with pytest.raises(SchemaVersionError, match=r"version 1 is older .* run `hyperengine storage upgrade"):
+        load_study("s", url)
+    from hyperengine.cli import main
+
+    assert main(["storage", "upgrade", url]) == 0
+    assert get_storage(url).schema_version() == SCHEMA_VERSION
+    upgraded = load_study("s", url)
+    assert {t.number: (t.state, t.value, t.params, t.intermediate_values) for t in upgraded.trials} == before
+    running = upgraded.trials[5]
+    assert running.state == TrialState.RUNNING and len(running.intermediate_values) == 5
+    resumed = upgraded.running_trial(5)
+    resumed.report(10.0, 5)
+    upgraded.tell(resumed, 5.0)  # the tell reads back the five steps reported before the upgrade
+    assert load_study("s", url).trials[5].intermediate_values == {s: 5.0 + s for s in range(6)}
+    assert main(["storage", "upgrade", url]) == 0  # a current store: nothing to do
 
 
 LOCKER = """

@@ -48,16 +48,16 @@ class BaseStorage(ABC):
         """The URL (or path) this storage was opened with, for messages and for other workers."""
 
     def storable(self, params: Any) -> Any:
-        """params as this backend keeps them: as is (stores_objects), JSON data that reads back equal, else None
-        (a reader then instantiates the spec at the trial's point)."""
+        """params as this backend keeps them: as is (stores_objects), else the JSON data that reads back equal
+        (a copy, as a reader of the store gets it), else None (a reader then instantiates the spec at the trial's
+        point)."""
         if self.stores_objects:
             return params
         try:
-            if json.loads(json.dumps(params, allow_nan=False)) == params:
-                return params
+            data = json.loads(json.dumps(params, allow_nan=False))
         except (TypeError, ValueError):
-            pass
-        return None
+            return None
+        return data if data == params else None
 
     # -- studies --------------------------------------------------------------------------------------------
     @abstractmethod
@@ -122,7 +122,8 @@ class BaseStorage(ABC):
                      distinct_from: int | None = None, gap: float = 0.0) -> FrozenTrial:
         """A new RUNNING trial with the next number, its heartbeat set to now. With `distinct_from`, atomically
         refused (ProposalConflictError) when a trial of another worker numbered distinct_from or more (one the
-        proposer had not seen) lies within `gap` (max-norm) of the point: concurrent proposals stay distinct."""
+        proposer had not seen) lies within `gap` (max-norm) of the point: concurrent proposals stay distinct.
+        `params` is what `storable` returned; the store keeps it (the caller does not change it afterwards)."""
 
     @abstractmethod
     def finish_trial(self, study_id: int, number: int, state: TrialState, value: float | None, noise: float,

@@ -8,14 +8,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
+from hyperengine.storage.schema import Types
+
 
 class Dialect(ABC):
     """One database's connection and quirks."""
 
-    #: the DDL types: an auto-increment integer primary key, a double and a byte string
-    pk: str = "INTEGER PRIMARY KEY"
-    real: str = "REAL"
-    blob: str = "BLOB"
+    #: the DDL types (auto-increment integer primary key, double, byte string, clustered-table suffix)
+    types = Types("INTEGER PRIMARY KEY", "REAL", "BLOB", " WITHOUT ROWID")
     #: True when a database holding unrelated tables must be refused (a file that is someone else's)
     refuse_foreign_tables: bool = True
 

@@ -8,6 +8,7 @@ trials committed after it are read again on the next call, never missed.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -30,8 +31,9 @@ from hyperengine.storage.errors import (
 )
 from hyperengine.storage.frozen import FrozenTrial, StudyRecord, StudySummary, TrialChanges, TrialState
 from hyperengine.storage.in_memory import IMPORTED_RUNNING, STALE_PREFIX, _not_running, stale_reason, within
-from hyperengine.storage.schema import MIGRATIONS, SCHEMA_VERSION, TABLES, create_statements
+from hyperengine.storage.schema import SCHEMA_VERSION, TABLES, create_statements, migrations
 
+INSERT_ROWS = 100  # steps per INSERT statement: 300 parameters, under every SQLite build's limit (999 before 3.32)
 TRIAL_COLUMNS = ("id, number, state, point, params, value, noise, error, worker, datetime_start, "
                  "datetime_complete, late_value, retry_of")
 
@@ -117,7 +119,7 @@ class SQLStorage(BaseStorage):
                 if tables and self._dialect.refuse_foreign_tables:
                     raise CorruptStateError(f"{self._dialect.location}: not a hyperengine store (it holds the "
                                             f"tables {', '.join(sorted(tables))}); left untouched")
-                for statement in create_statements(self._dialect.pk, self._dialect.real, self._dialect.blob):
+                for statement in create_statements(self._dialect.types):
                     cursor.execute(statement)
                 return
             if "hyperengine_schema" not in tables or ours != set(TABLES):
@@ -148,7 +150,7 @@ class SQLStorage(BaseStorage):
             if old > SCHEMA_VERSION:
                 raise _version_error(self._dialect.location, old, self._url)
             for version in range(old + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[version]:
+                for statement in migrations(version, self._dialect.types):
                     cursor.execute(statement)
             cursor.execute("UPDATE hyperengine_schema SET version = ?", (SCHEMA_VERSION,))
         return old, SCHEMA_VERSION
@@ -261,7 +263,8 @@ class SQLStorage(BaseStorage):
                 return None
             version, number = self._bump(cursor, study_id, new_trial=True)
             cursor.execute("DELETE FROM queue WHERE id = ?", (row[0],))
-            return self._insert_trial(cursor, study_id, version, number, worker, row[1], row[2], row[3])
+            return self._insert_trial(cursor, study_id, version, number, worker, row[1], row[2], row[3],
+                                      json.loads(row[1]), _load_params(row[2]))
 
     def get_enqueued(self, study_id: int) -> list[tuple[list[float], Any]]:
         with self._transaction(write=False) as cursor:
@@ -281,11 +284,11 @@ class SQLStorage(BaseStorage):
                 version, number = self._bump(cursor, study_id, new_trial=True)
                 trial_id = cursor.execute(
                     "INSERT INTO trials (study_id, number, state, point, params, value, noise, error, worker, "
-                    "datetime_start, datetime_complete, changed, late_value) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    "datetime_start, datetime_complete, changed, late_value, reported) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (study_id, number, state.value, _dump_point(trial.point.tolist()), _dump_params(trial.params),
                      trial.value, trial.noise, error, trial.worker, trial.datetime_start.timestamp(), complete,
-                     version, trial.late_value)).fetchone()[0]
+                     version, trial.late_value, len(trial.intermediate_values))).fetchone()[0]
                 self._insert_intermediate(cursor, trial_id, list(trial.intermediate_values.items()))
                 numbers.append(number)
             if not numbers:
@@ -303,15 +306,18 @@ class SQLStorage(BaseStorage):
                     if within(point, json.loads(stored), gap):
                         raise ProposalConflictError(f"trial {other} of another worker was started at {stored}")
             return self._insert_trial(cursor, study_id, version, number, worker, _dump_point(point),
-                                      _dump_params(params), None)
+                                      _dump_params(params), None, point, params)
 
     def _insert_trial(self, cursor: _Cursor, study_id: int, version: int, number: int, worker: str, point: str,
-                      params: str | None, retry_of: int | None) -> FrozenTrial:
+                      params: str | None, retry_of: int | None, point_data: Sequence[float], params_data: Any
+                      ) -> FrozenTrial:
+        """Insert a running trial (point and params as stored text) and return its snapshot, built from the same
+        values as data (storable() data, the store's own copy: no JSON read back)."""
         now = time.time()
         cursor.execute("INSERT INTO trials (study_id, number, state, point, params, worker, datetime_start, "
                        "heartbeat, changed, retry_of) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
                        (study_id, number, point, params, worker, now, now, version, retry_of))
-        return FrozenTrial(number, TrialState.RUNNING, _load_params(params), json.loads(point),
+        return FrozenTrial(number, TrialState.RUNNING, params_data, point_data,
                            datetime_start=datetime.fromtimestamp(now), worker=worker, retry_of=retry_of,
                            version=version)
 
@@ -332,13 +338,14 @@ class SQLStorage(BaseStorage):
         now = time.time()
         told = cursor.execute(
             f"UPDATE trials SET state = ?, value = ?, noise = ?, error = ?, datetime_complete = ?, changed = ?, "
-            f"heartbeat = NULL WHERE study_id = ? AND number = ? AND state = 'running' RETURNING {TRIAL_COLUMNS}",
-            (state.value, value, noise, error, now, version, study_id, number)).fetchone()
+            f"heartbeat = NULL WHERE study_id = ? AND number = ? AND state = 'running' RETURNING {TRIAL_COLUMNS}, "
+            "reported", (state.value, value, noise, error, now, version, study_id, number)).fetchone()
         if told is not None:
-            self._insert_intermediate(cursor, told[0], intermediate)
-            curve = {int(step): float(step_value) for step, step_value in cursor.execute(
-                "SELECT step, value FROM intermediate WHERE trial_id = ?", (told[0],)).fetchall()}
-            return self._trial_from_row(told, curve, version)
+            steps = self._insert_intermediate(cursor, told[0], intermediate)
+            if told[-1]:  # reports were written before the tell: the curve is read back whole
+                steps = {int(step): float(step_value) for step, step_value in cursor.execute(
+                    "SELECT step, value FROM intermediate WHERE trial_id = ?", (told[0],)).fetchall()}
+            return self._trial_from_row(told, steps, version)
         current = self._read_trials(cursor, "t.study_id = ? AND t.number = ?", (study_id, number))
         if not current:
             raise TrialNotRunningError(f"study {study_id} has no trial {number}")
@@ -357,9 +364,9 @@ class SQLStorage(BaseStorage):
             return None
         with self._transaction(write=True) as cursor:
             version, _ = self._bump(cursor, study_id)
-            updated = cursor.execute("UPDATE trials SET changed = ?, heartbeat = ? WHERE study_id = ? AND number = ? "
-                                     "AND state = 'running' RETURNING id", (version, time.time(), study_id,
-                                                                            number)).fetchone()
+            updated = cursor.execute("UPDATE trials SET changed = ?, heartbeat = ?, reported = reported + 1 "
+                                     "WHERE study_id = ? AND number = ? AND state = 'running' RETURNING id",
+                                     (version, time.time(), study_id, number)).fetchone()
             if updated is None:
                 row = cursor.execute("SELECT state FROM trials WHERE study_id = ? AND number = ?",
                                      (study_id, number)).fetchone()
@@ -368,13 +375,17 @@ class SQLStorage(BaseStorage):
             self._insert_intermediate(cursor, updated[0], values)
         return version
 
-    def _insert_intermediate(self, cursor: _Cursor, trial_id: int, values: Sequence[tuple[int, float]]) -> None:
-        """Write steps of the trial with row id `trial_id` (a step written again replaces its value), in one
-        statement batch."""
-        if values:
-            cursor.executemany("INSERT INTO intermediate (trial_id, step, value) VALUES (?, ?, ?) ON CONFLICT "
-                               "(trial_id, step) DO UPDATE SET value = excluded.value",
-                               [(trial_id, int(step), float(value)) for step, value in values])
+    def _insert_intermediate(self, cursor: _Cursor, trial_id: int, values: Sequence[tuple[int, float]]
+                             ) -> dict[int, float]:
+        """Write steps of the trial with row id `trial_id` (a step written again replaces its value) in one
+        statement per INSERT_ROWS steps: {step: value} of what was written."""
+        steps = {int(step): float(value) for step, value in values}  # a step given twice: its last value, once
+        rows = list(steps.items())  # (PostgreSQL refuses a statement that updates one row twice)
+        for start in range(0, len(rows), INSERT_ROWS):
+            chunk = rows[start:start + INSERT_ROWS]
+            cursor.execute(_insert_steps_statement(len(chunk)),
+                           [field for step, value in chunk for field in (trial_id, step, value)])
+        return steps
 
     def heartbeat(self, study_id: int, numbers: Iterable[int]) -> None:
         alive = list(numbers)
@@ -497,6 +508,14 @@ def _version_error(location: str, version: int, url: str) -> SchemaVersionError:
                                   f"hyperengine's version {SCHEMA_VERSION}: upgrade hyperengine to open it")
     return SchemaVersionError(f"{location}: store schema version {version} is older than this hyperengine's "
                               f"version {SCHEMA_VERSION}: run `hyperengine storage upgrade {url}`")
+
+
+@functools.cache
+def _insert_steps_statement(rows: int) -> str:
+    """One INSERT of `rows` intermediate steps: a multi-row VALUES costs about half of executemany's row-by-row
+    statements (docs/benchmarks.md, "Study storage")."""
+    return (f"INSERT INTO intermediate (trial_id, step, value) VALUES {', '.join(['(?, ?, ?)'] * rows)} "
+            "ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value")
 
 
 def _dump_point(point: Sequence[float]) -> str:
