@@ -228,6 +228,37 @@ def test_a_returned_trial_is_a_read_only_snapshot(storage: BaseStorage) -> None:
     assert storage.get_trials(study)[0].params == {"x": [1, 2]}
 
 
+def test_a_told_trial_keeps_the_params_it_was_started_with_in_any_order_of_encoding(storage: BaseStorage) -> None:
+    """storable() keeps its last encoding for the create_trial that follows, and a SQL store's tell reuses what
+    its ask stored: neither may mix up two trials' params, nor share them with a caller."""
+    study = storage.create_study("s", "maximize", DIMENSIONS, None).study_id
+    first, second = storage.storable({"x": [1, 2]}), storage.storable({"x": [3]})  # `first` is not the last one
+    one = storage.create_trial(study, "w", [0.25], first)
+    two = storage.create_trial(study, "w", [0.75], second)
+    told_two = storage.finish_trial(study, two.number, TrialState.COMPLETE, 2.0, 0.0, None, [(0, 1.5)])
+    told_one = storage.finish_trial(study, one.number, TrialState.COMPLETE, 1.0, 0.0, None)
+    told_one.params["x"].append(9)
+    assert (told_one.params, told_two.params) == ({"x": [1, 2]}, {"x": [3]})
+    assert told_two.point.tolist() == [0.75] and told_two.intermediate_values == {0: 1.5}
+    assert [(t.params, t.point.tolist()) for t in storage.get_trials(study)] == [({"x": [1, 2]}, [0.25]),
+                                                                                 ({"x": [3]}, [0.75])]
+
+
+def test_a_trial_started_by_one_connection_is_told_by_another_with_its_stored_params(location: Any) -> None:
+    if is_json(location):
+        pytest.skip("a JSON file has one process: one connection")
+    asker, teller = get_storage(location), get_storage(location)
+    study = asker.create_study("s", "maximize", DIMENSIONS, None).study_id
+    started = asker.create_trial(study, "w", [0.5], asker.storable({"lr": 0.1}))
+    told = teller.finish_trial(study, started.number, TrialState.COMPLETE, 1.0, 0.0, None, [(0, 0.5)])
+    assert told.params == {"lr": 0.1} and told.point.tolist() == [0.5] and told.intermediate_values == {0: 0.5}
+    with pytest.raises(TrialNotRunningError):  # the asker's own record of the trial does not make it tellable
+        asker.finish_trial(study, started.number, TrialState.COMPLETE, 2.0, 0.0, None)
+    assert [t.value for t in asker.get_trials(study)] == [1.0]
+    asker.close()
+    teller.close()
+
+
 # -- the study on the storage ---------------------------------------------------------------------------------
 def test_a_study_is_resumed_by_name_with_its_space(location: Any) -> None:
     study = create_study(space(), storage=location, study_name="s", direction="minimize", seed=0)

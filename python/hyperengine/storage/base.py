@@ -41,6 +41,8 @@ class BaseStorage(ABC):
     shared: bool = False
     #: True when params may be any Python object (kept as is); False when they must be JSON data.
     stores_objects: bool = False
+    #: (data, its JSON text) of the last storable() call; read and replaced whole, so safe across threads
+    _last_encoded: tuple[Any, str] | None = None
 
     @property
     @abstractmethod
@@ -54,10 +56,24 @@ class BaseStorage(ABC):
         if self.stores_objects:
             return params
         try:
-            data = json.loads(json.dumps(params, allow_nan=False))
+            text = json.dumps(params, allow_nan=False)
+            data = json.loads(text)
         except (TypeError, ValueError):
             return None
-        return data if data == params else None
+        if data != params:
+            return None
+        self._last_encoded = (data, text)  # the create_trial that usually follows need not encode data again
+        return data
+
+    def encoded_params(self, params: Any) -> str | None:
+        """JSON data params as stored text (None stays None): the text storable() made when params is the data
+        it last returned (one encoding per ask), else a new encoding."""
+        if params is None:
+            return None
+        last = self._last_encoded
+        if last is not None and last[0] is params:
+            return last[1]
+        return json.dumps(params, allow_nan=False)
 
     # -- studies --------------------------------------------------------------------------------------------
     @abstractmethod

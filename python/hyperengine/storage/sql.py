@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from hyperengine.storage.base import BaseStorage
 from hyperengine.storage.dialect import Dialect
@@ -56,6 +56,10 @@ class SQLStorage(BaseStorage):
         # connection's own writes; and {study id: data version} of the studies whose queue was seen empty
         self._seen_versions: dict[int, tuple[int, int]] = {}
         self._seen_empty_queues: dict[int, int] = {}
+        # the trials this connection started and has not told: {(study id, number): (point and params as stored
+        # text, then as the ask's snapshot holds them)}; a tell whose row still holds that text reuses the data
+        # instead of decoding the row's JSON (a read-only point array, and params only snapshots share)
+        self._started: dict[tuple[int, int], _Started] = {}
         try:
             self._prepare(check_version)
             try:
@@ -108,6 +112,7 @@ class SQLStorage(BaseStorage):
     def _forget_seen(self) -> None:
         self._seen_versions.clear()
         self._seen_empty_queues.clear()
+        self._started.clear()
 
     def _prepare(self, check_version: bool) -> None:
         """Create the schema in an empty database; refuse a foreign, newer or (unless upgrading) older one."""
@@ -232,7 +237,7 @@ class SQLStorage(BaseStorage):
     def enqueue_trial(self, study_id: int, point: Sequence[float], params: Any, retry_of: int | None = None) -> None:
         with self._transaction(write=True) as cursor:
             self._bump(cursor, study_id)
-            self._insert_queued(cursor, study_id, _dump_point(point), _dump_params(params), retry_of)
+            self._insert_queued(cursor, study_id, _dump_point(point), self.encoded_params(params), retry_of)
 
     def _insert_queued(self, cursor: _Cursor, study_id: int, point: str, params: str | None,
                        retry_of: int | None) -> None:
@@ -286,9 +291,10 @@ class SQLStorage(BaseStorage):
                     "INSERT INTO trials (study_id, number, state, point, params, value, noise, error, worker, "
                     "datetime_start, datetime_complete, changed, late_value, reported) VALUES "
                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (study_id, number, state.value, _dump_point(trial.point.tolist()), _dump_params(trial.params),
-                     trial.value, trial.noise, error, trial.worker, trial.datetime_start.timestamp(), complete,
-                     version, trial.late_value, len(trial.intermediate_values))).fetchone()[0]
+                    (study_id, number, state.value, _dump_point(trial.point.tolist()),
+                     self.encoded_params(trial.params), trial.value, trial.noise, error, trial.worker,
+                     trial.datetime_start.timestamp(), complete, version, trial.late_value,
+                     len(trial.intermediate_values))).fetchone()[0]
                 self._insert_intermediate(cursor, trial_id, list(trial.intermediate_values.items()))
                 numbers.append(number)
             if not numbers:
@@ -299,14 +305,14 @@ class SQLStorage(BaseStorage):
                      distinct_from: int | None = None, gap: float = 0.0) -> FrozenTrial:
         with self._transaction(write=True) as cursor:
             version, number = self._bump(cursor, study_id, new_trial=True)  # also the study row's lock (PostgreSQL)
-            if distinct_from is not None:  # a conflict rolls the bump back
+            if distinct_from is not None and distinct_from < number:  # else no trial was started unseen
                 unseen = cursor.execute("SELECT number, point FROM trials WHERE study_id = ? AND number >= ? "
                                         "AND worker <> ?", (study_id, distinct_from, worker)).fetchall()
                 for other, stored in unseen:
                     if within(point, json.loads(stored), gap):
                         raise ProposalConflictError(f"trial {other} of another worker was started at {stored}")
             return self._insert_trial(cursor, study_id, version, number, worker, _dump_point(point),
-                                      _dump_params(params), None, point, params)
+                                      self.encoded_params(params), None, point, params)
 
     def _insert_trial(self, cursor: _Cursor, study_id: int, version: int, number: int, worker: str, point: str,
                       params: str | None, retry_of: int | None, point_data: Sequence[float], params_data: Any
@@ -317,9 +323,11 @@ class SQLStorage(BaseStorage):
         cursor.execute("INSERT INTO trials (study_id, number, state, point, params, worker, datetime_start, "
                        "heartbeat, changed, retry_of) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
                        (study_id, number, point, params, worker, now, now, version, retry_of))
-        return FrozenTrial(number, TrialState.RUNNING, params_data, point_data,
-                           datetime_start=datetime.fromtimestamp(now), worker=worker, retry_of=retry_of,
-                           version=version)
+        snapshot = FrozenTrial(number, TrialState.RUNNING, params_data, point_data,
+                               datetime_start=datetime.fromtimestamp(now), worker=worker, retry_of=retry_of,
+                               version=version)
+        self._started[study_id, number] = _Started(point, params, snapshot.point, params_data)
+        return snapshot
 
     def finish_trial(self, study_id: int, number: int, state: TrialState, value: float | None, noise: float,
                      error: str | None, intermediate: Sequence[tuple[int, float]] = ()) -> FrozenTrial:
@@ -335,6 +343,7 @@ class SQLStorage(BaseStorage):
         """The told trial (its last `intermediate` steps written with it), or the error to raise once the
         transaction (which may keep a late value) commits."""
         version, _ = self._bump(cursor, study_id)
+        started = self._started.pop((study_id, number), None)
         now = time.time()
         told = cursor.execute(
             f"UPDATE trials SET state = ?, value = ?, noise = ?, error = ?, datetime_complete = ?, changed = ?, "
@@ -345,6 +354,8 @@ class SQLStorage(BaseStorage):
             if told[-1]:  # reports were written before the tell: the curve is read back whole
                 steps = {int(step): float(step_value) for step, step_value in cursor.execute(
                     "SELECT step, value FROM intermediate WHERE trial_id = ?", (told[0],)).fetchall()}
+            if started is not None and started.point_text == told[3] and started.params_text == told[4]:
+                return self._trial_from_row(told, steps, version, started)
             return self._trial_from_row(told, steps, version)
         current = self._read_trials(cursor, "t.study_id = ? AND t.number = ?", (study_id, number))
         if not current:
@@ -452,11 +463,17 @@ class SQLStorage(BaseStorage):
                 curves[trial_id][int(step)] = float(value)
         return [self._trial_from_row(row, curves[row[0]]) for row in rows]
 
-    def _trial_from_row(self, row: Sequence[Any], curve: dict[int, float], version: int | None = None) -> FrozenTrial:
-        """A snapshot from a row of TRIAL_COLUMNS and its intermediate values; CorruptStateError if unreadable."""
+    def _trial_from_row(self, row: Sequence[Any], curve: dict[int, float], version: int | None = None,
+                        started: _Started | None = None) -> FrozenTrial:
+        """A snapshot from a row of TRIAL_COLUMNS and its intermediate values (its point and params those of
+        `started`, the same stored text, when given); CorruptStateError if unreadable."""
         try:
+            if started is not None:
+                params, point = started.params, started.point
+            else:
+                params, point = _load_params(row[4]), json.loads(row[3])
             return FrozenTrial(
-                number=row[1], state=TrialState(row[2]), params=_load_params(row[4]), point=json.loads(row[3]),
+                number=row[1], state=TrialState(row[2]), params=params, point=point,
                 value=row[5], noise=row[6], error=row[7], intermediate_values=curve,
                 datetime_start=datetime.fromtimestamp(row[9]),
                 datetime_complete=datetime.fromtimestamp(row[10]) if row[10] is not None else None,
@@ -479,6 +496,15 @@ class SQLStorage(BaseStorage):
     def close(self) -> None:
         with self._lock:
             self._finalizer()
+
+
+class _Started(NamedTuple):
+    """A trial this connection started: its point and params as stored text and as data."""
+
+    point_text: str
+    params_text: str | None
+    point: Any
+    params: Any
 
 
 class _Cursor:
@@ -520,10 +546,6 @@ def _insert_steps_statement(rows: int) -> str:
 
 def _dump_point(point: Sequence[float]) -> str:
     return json.dumps([float(x) for x in point])
-
-
-def _dump_params(params: Any) -> str | None:
-    return None if params is None else json.dumps(params, allow_nan=False)
 
 
 def _load_params(text: str | None) -> Any:
