@@ -91,7 +91,7 @@ class SQLStorage(BaseStorage):
                     yield _Cursor(cursor, self._sql)
                     self._dialect.commit(self._connection, cursor)
                 except BaseException:
-                    self._forget_seen()  # a version or queue seen by the rolled back writes never happened
+                    self._forget_seen()  # a version, queue or trial start the rolled back writes saw never happened
                     self._dialect.rollback(self._connection, cursor)
                     raise
             except Exception as error:
