@@ -395,6 +395,42 @@ def test_a_proposal_another_worker_started_meanwhile_is_refused(storage: BaseSto
     assert storage.create_trial(study, "w1", [0.3], None, distinct_from=seen, gap=1e-4).number == 3  # its own
 
 
+def test_an_ask_a_rival_worker_keeps_beating_to_its_point_still_gets_a_distinct_one(location: Any) -> None:
+    """A real second connection starts a trial at exactly the point the asker is about to create, five times in a
+    row: three model proposals are refused, then the refused point is moved (locally) until it is free."""
+    if is_json(location):
+        pytest.skip("a JSON file has one process: one connection")
+    asker, rival = get_storage(location), get_storage(location)
+    study = create_study({"x": spec.uniform(-1.0, 1.0), "y": spec.uniform(-1.0, 1.0)}, storage=asker,
+                         study_name="race", direction="minimize", seed=3)
+    study.optimize(lambda p: p["x"] ** 2 + p["y"] ** 2, n_trials=6)
+    rivals: list[list[float]] = []
+    attempts: list[list[float]] = []
+    create, rival_create = asker.create_trial, rival.create_trial  # one object in memory: both before patching
+
+    def beaten_to_it(study_id: int, worker: str, point: Any, params: Any, **check: Any) -> FrozenTrial:
+        attempts.append(list(point))
+        if len(rivals) < hyperengine.study.study.MAX_PROPOSAL_CONFLICTS + 2:  # the rival commits first
+            rivals.append(list(point))
+            rival_create(study_id, "rival", point, None)
+        return create(study_id, worker, point, params, **check)
+
+    asker.create_trial = beaten_to_it  # type: ignore[method-assign]
+    try:
+        trial = study.ask()
+        assert len(attempts) == len(rivals) + 1 == 6
+        gap = hyperengine.study.study.PROPOSAL_GAP
+        assert all(np.abs(trial.point - np.array(taken)).max() > gap for taken in rivals)
+        # the nudges stay near the last model proposal: steps of at most 4, 8 and 16 gaps from it
+        assert np.abs(np.array(attempts[3:]) - np.array(attempts[2])).max() <= (4 + 8 + 16) * gap
+        numbers = [t.number for t in study.trials]
+        assert numbers == list(range(6 + len(rivals) + 1)) and trial.number == numbers[-1]
+        study.tell(trial, 0.5)
+    finally:
+        study.close()
+        rival.close()
+
+
 def test_a_connection_sees_every_commit_of_another_and_forgets_what_it_rolled_back(location: Any) -> None:
     """The reads a database store skips while no other connection committed (SQLite's data_version)."""
     if isinstance(location, InMemoryStorage) or is_json(location):

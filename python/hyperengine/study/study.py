@@ -59,7 +59,7 @@ DEFAULT_STUDY_NAME = "default"
 DEFAULT_HEARTBEAT_GRACE = 60.0
 DEFAULT_REPORT_INTERVAL = 1.0  # seconds: reports closer together than this share one write (a shared storage)
 PROPOSAL_GAP = 1e-4  # the core keeps proposals this far (max-norm) from observed and pending points
-MAX_PROPOSAL_CONFLICTS = 3  # proposals made again at most this often per ask (then the point is taken as is)
+MAX_PROPOSAL_CONFLICTS = 3  # proposals made again by the model at most this often per ask (then nudged at random)
 Objective = Callable[..., Any]
 
 
@@ -98,6 +98,7 @@ class Study:
                heartbeat_grace: float | None, retry_failed: int, report_interval: float | None,
                strategy_params: dict[str, Any]) -> None:
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._nudges = np.random.default_rng(zlib.crc32(self._worker.encode()))  # contended asks (see ask)
         self._record, created = self._open(space, direction, study_name or DEFAULT_STUDY_NAME, load_if_exists)
         self._direction = self._record.direction
         self._sign = 1.0 if self._direction == "maximize" else -1.0
@@ -358,17 +359,24 @@ class Study:
             self._wrote(claimed.version)
             trials.append(self._register(claimed, params))
         conflicts = 0
+        refused: list[npt.NDArray[np.float64]] = []  # the proposals not created yet after the last conflict
         while len(trials) < count:
             unseen = self._top  # trials numbered from here were not seen by the proposal
-            for point in self._propose(count - len(trials), [t.point for t in trials]):
+            if conflicts < MAX_PROPOSAL_CONFLICTS:
+                proposals = self._propose(count - len(trials), [t.point for t in trials])
+            else:  # contended: the refused proposals moved at random, each time farther, instead of a new model run
+                proposals = [_nudged(point, PROPOSAL_GAP * 2.0 ** (2 + conflicts - MAX_PROPOSAL_CONFLICTS),
+                                    self._nudges) for point in refused]
+            for index, point in enumerate(proposals):
                 params = self._parsed.instantiate(point)
                 try:
                     created = self._storage.create_trial(
                         self._record.study_id, self._worker, point.tolist(), self._storage.storable(params),
-                        distinct_from=unseen if conflicts < MAX_PROPOSAL_CONFLICTS else None, gap=PROPOSAL_GAP)
+                        distinct_from=unseen, gap=PROPOSAL_GAP)
                 except ProposalConflictError as conflict:  # a concurrent worker took that point: propose again
                     log.info("Proposing again: %s", conflict)
                     conflicts += 1
+                    refused = proposals[index:]
                     self._sync()
                     break
                 self._wrote(created.version)
@@ -676,6 +684,12 @@ class Study:
         value, variance = self._pruned_value(trial)
         self.tell(trial, value, state=TrialState.PRUNED, noise=variance,
                   error=None if value is not None else "stopped early without a prediction")
+
+
+def _nudged(point: npt.NDArray[np.float64], scale: float, rng: np.random.Generator) -> npt.NDArray[np.float64]:
+    """point moved by up to `scale` (max-norm) at random, kept in the unit cube: a refused proposal made distinct
+    from the concurrent trial that took it without another model run."""
+    return np.clip(point + rng.uniform(-scale, scale, point.shape), 0.0, 1.0)
 
 
 def _check_seed(seed: Any) -> None:
