@@ -338,6 +338,34 @@ def test_lanes_show_how_many_trials_ran_at_once() -> None:
     assert [tick for tick in figure.axes[0].get_yticks()] == [0, 1, 2]
 
 
+def test_the_timeline_gives_each_worker_its_own_lanes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    space = {"x": spec.uniform(0, 1)}
+    first = hyperengine.create_study(space, storage=url, study_name="s", load_if_exists=True, seed=0)
+    second = hyperengine.create_study(space, storage=url, study_name="s", load_if_exists=True, seed=1)
+    pair = first.ask(2)  # two at once on the first worker, one on the second while they run
+    alone = second.ask()
+    for trial in pair:
+        first.tell(trial, trial.params["x"])
+    second.tell(alone, None)  # a failure
+    later = first.ask()
+    first.tell(later, later.params["x"])
+    reader = hyperengine.load_study("s", url)
+    figure = visualization.plot_timeline(reader)
+    ax = figure.axes[0]
+    by_number = {trial.number: trial for trial in reader.trials}
+    workers = [by_number[k].worker for k in sorted(by_number)]
+    assert len(set(workers)) == 2 and None not in workers
+    assert [label.get_text() for label in ax.get_yticklabels()] == [workers[0], "", workers[alone.number]]
+    rows = {round(bar.get_x() * 1e6): round(bar.get_y() + bar.get_height() / 2) for bar in ax.patches}
+    origin = min(t.datetime_start for t in reader.trials)
+    row_of = {k: rows[round((t.datetime_start - origin).total_seconds() * 1e6)] for k, t in by_number.items()}
+    assert sorted([row_of[pair[0].number], row_of[pair[1].number]]) == [0, 1]  # the first worker's two lanes
+    assert row_of[later.number] == 0 and row_of[alone.number] == 2  # the second worker's band, above
+    for study in (reader, second, first):
+        study.close()
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20)), min_size=1, max_size=25))
 def test_lanes_never_overlap_and_are_as_few_as_the_busiest_moment(spans: list[tuple[int, int]]) -> None:
