@@ -229,3 +229,39 @@ def test_a_non_finite_value_is_refused_and_nothing_is_lost(value: float) -> None
         strategy.add_point([float("nan")], 1.0)
     assert strategy.values == [25.0] and strategy.model.size == 1
     np.testing.assert_array_equal(strategy.points[0], [5.0])
+
+
+def test_a_one_dimensional_objectives_array_value_is_taken_as_the_original_took_it() -> None:
+    """The original's tests tell `add_point(x, f(x))`: for a 1-D domain f(x) is a (1,) array, not a float."""
+    np.random.seed(0)
+    sampler = DefaultSampler()
+    sampler.add(lambda: np.random.uniform(-10, 10))
+    strategy = BayesianStrategy(sampler, seed=0)
+    start = np.array([5.0])
+    strategy.add_point(start, start**2)
+    for _ in range(3):
+        x = strategy.next_proposal()
+        strategy.add_point(x, x**2)
+    assert strategy.values[0] == 25.0 and all(isinstance(value, float) for value in strategy.values)
+    assert strategy.values[1:] == [float(point[0] ** 2) for point in strategy.points[1:]]
+    for bad in (np.array([1.0, 2.0]), "3", [1, [2, 3]], 1 + 2j):
+        with pytest.raises(ValueError, match="add_point: value must be a finite number"):
+            strategy.add_point(start, bad)  # type: ignore[arg-type]
+    assert strategy.iteration == 4
+
+
+def test_a_refused_value_keeps_the_portfolio_proposers_credit() -> None:
+    """A NaN told for a portfolio's proposal is refused; the corrected retry still scores the utility."""
+    np.random.seed(0)
+    sampler = DefaultSampler()
+    sampler.add(lambda: np.random.uniform(-10, 10))
+    strategy = BayesianPortfolioStrategy(sampler, methods=["ei"], probabilities=[1.0], burn_in=3, seed=0)
+    for _ in range(3):
+        x = strategy.next_proposal()
+        strategy.add_point(x, -float(x[0] ** 2))
+    x = strategy.next_proposal()  # past the burn-in: the 'ei' utility's proposal
+    with pytest.raises(ValueError, match="value must be a finite number"):
+        strategy.add_point(x, float("nan"))
+    assert strategy.iteration == 3 and strategy.scores[0] == 0.0
+    strategy.add_point(x, 50.0)  # far above the three before: a positive reward
+    assert strategy.iteration == 4 and strategy.scores[0] > 0.0

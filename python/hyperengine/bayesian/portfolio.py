@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hyperengine.bayesian.sampler import DefaultSampler
-from hyperengine.bayesian.strategy import BayesianStrategy, UtilityGen
+from hyperengine.bayesian.strategy import BayesianStrategy, UtilityGen, checked_value
 from hyperengine.bayesian.utility import BaseUtility
 
 
@@ -67,12 +67,14 @@ class BayesianPortfolioStrategy(BayesianStrategy):
             self._proposed_by[np.asarray(point, dtype=np.float64).tobytes()] = method
         return points
 
-    def add_point(self, point: npt.ArrayLike, value: float, noise: float = 0.0) -> None:
+    def add_point(self, point: npt.ArrayLike, value: float | npt.ArrayLike, noise: float = 0.0) -> None:
+        """BayesianStrategy.add_point, and the proposing utility's score moved by how good the value is."""
         key = np.asarray(point, dtype=np.float64).reshape(-1).tobytes()
-        method = self._proposed_by.pop(key, None)
         previous = np.asarray(self._values)
         super().add_point(point, value, noise)
+        # after the point is accepted: a refused one (NaN value) keeps its proposer for the corrected retry
+        method = self._proposed_by.pop(key, None)
         if method is not None and previous.size >= 2:
             spread = previous.std() or 1.0
-            reward = (value - previous.mean()) / spread
+            reward = (checked_value(value) - previous.mean()) / spread
             self._scores[method] = self._alpha * reward + (1.0 - self._alpha) * self._scores[method]

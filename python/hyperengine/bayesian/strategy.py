@@ -35,6 +35,21 @@ UtilityGen = str | Callable[..., BaseUtility]
 FANTASIES = ("kriging_believer", "constant_liar_min", "constant_liar_mean", "constant_liar_max")
 
 
+def checked_value(value: object) -> float:
+    """A told value as a float: a number, or a one-element array (a 1-D objective's f(x), as the original took).
+
+    Anything else (None, NaN, inf, a string, several numbers) is a ValueError naming `value`.
+    """
+    try:
+        array = np.asarray(value)
+    except ValueError:  # a ragged sequence
+        array = np.asarray(None)
+    real = np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating) or array.dtype == np.bool_
+    if not real or array.size != 1 or not math.isfinite(float(array.reshape(-1)[0])):
+        raise ValueError(f"add_point: value must be a finite number, got {value!r}")
+    return float(array.reshape(-1)[0])
+
+
 class BaseStrategy(ABC):
     """Keeps the observed points and values, persists them (io_save_dir / io_load_dir), proposes new points."""
 
@@ -99,17 +114,16 @@ class BaseStrategy(ABC):
     def next_proposals(self, count: int, pending: npt.ArrayLike | None = None) -> npt.NDArray[np.generic]:
         """(count, d) points to evaluate in parallel; `pending` (p, d) are being evaluated already (user units)."""
 
-    def add_point(self, point: npt.ArrayLike, value: float, noise: float = 0.0) -> None:
+    def add_point(self, point: npt.ArrayLike, value: float | npt.ArrayLike, noise: float = 0.0) -> None:
         """Record the value of a point in the sampler's units (larger is better); `noise` is an extra noise
-        variance (raw units). A point outside the support is modelled at its nearest point of the support."""
+        variance (raw units). A point outside the support is modelled at its nearest point of the support.
+        `value` is a number or a one-element array (a 1-D objective's `f(x)`)."""
         x = np.array(point, dtype=np.float64).reshape(-1)
         if x.size != self._dim:
             raise ValueError(f"add_point: point has {x.size} coordinates, the space has {self._dim}")
         if not np.all(np.isfinite(x)):
             raise ValueError("add_point: point contains NaN or inf")
-        if value is None or not math.isfinite(value):
-            raise ValueError(f"add_point: value must be a finite number, got {value!r}")
-        self._record(x, float(value), float(noise))
+        self._record(x, checked_value(value), float(noise))
         if self._io_save_dir:
             save_session(self._io_save_dir, Session(self._dim, self._names, [p.tolist() for p in self._points],
                                                     list(self._values), list(self._noise)))
