@@ -4,8 +4,10 @@ SIGKILL mid-run loses no completed trial."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,11 +18,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hyperengine import CorruptStateError, spec
 from hyperengine.bayesian import BayesianStrategy, DefaultSampler
 from hyperengine.storage import StorageError
-from hyperengine.study import TrialState, create_study
+from hyperengine.study import TrialState, create_study, load_study
 
 
 def space() -> dict[str, Any]:
@@ -165,6 +169,99 @@ def test_a_damaged_or_foreign_study_file_is_a_clear_error_and_is_kept(tmp_path: 
     expected = ValueError if damage in ("spec", "direction") else CorruptStateError
     with pytest.raises(expected, match=message):
         create_study(other_space, direction=direction, seed=0, storage=path)
+    assert path.read_bytes() == before
+
+
+def damage_record(payload: dict[str, Any], damage: str) -> str:
+    """The JSON text of `payload` with trial record 1 damaged as `damage` says."""
+    record = payload["trials"][1]
+    if damage == "nan-token":
+        record["value"] = "__nan__"
+        return json.dumps(payload).replace('"__nan__"', "NaN")
+    if damage == "point-outside":
+        record["point"] = [1.5, record["point"][1]]
+    elif damage == "negative-noise":
+        record["noise"] = -1.0
+    elif damage == "boolean-value":
+        record["value"] = True
+    elif damage == "params-contradict-point":
+        record["params"] = {**record["params"], "units": 8 if record["params"]["units"] != 8 else 32}
+    return json.dumps(payload)
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    ("nan-token", r"not valid JSON \(the token NaN is not JSON\)"),
+    ("point-outside", r"trial record 1 has an invalid point \(not 2 numbers in \[0, 1\]\)"),
+    ("negative-noise", r"trial record 1 has an invalid noise \(not a finite variance >= 0\): -1.0"),
+    ("boolean-value", "trial record 1 has a value that is not a finite number: True"),
+    ("params-contradict-point", "trial record 1 has params .* that contradict its point"),
+])
+def test_a_damaged_trial_record_is_a_corrupt_state_error_naming_the_file(tmp_path: Path, damage: str,
+                                                                         message: str) -> None:
+    path = tmp_path / "study.json"
+    path.write_text(damage_record(json.loads(write_study_file(path)), damage))
+    before = path.read_bytes()
+    with pytest.raises(CorruptStateError, match=f"^{re.escape(str(path))}: {message}"):
+        create_study(space(), seed=0, storage=path)
+    assert path.read_bytes() == before
+
+
+def load_outcome(path: Path) -> str:
+    """'loaded' (the study opened and was closed again), 'corrupt' (CorruptStateError) or 'refused' (a ValueError
+    naming the file: a well-formed file holding another study, say a changed study name); anything else raises."""
+    try:
+        study = load_study("default", storage=path)
+    except CorruptStateError:
+        return "corrupt"
+    except ValueError as error:
+        assert str(path) in str(error)
+        return "refused"
+    study.close()
+    return "loaded"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=400))
+def test_random_bytes_as_a_study_file_are_a_corrupt_state_error_and_are_kept(tmp_path: Path,
+                                                                            content: bytes) -> None:
+    path = tmp_path / "random.json"
+    path.write_bytes(content)
+    assert load_outcome(path) == "corrupt"
+    assert path.read_bytes() == content
+
+
+@pytest.fixture(name="saved_study", scope="module")
+def fixture_saved_study(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The bytes of a small saved study (3 trials) to damage."""
+    return write_study_file(tmp_path_factory.mktemp("saved") / "study.json")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_saved_study_with_random_bytes_changed_loads_or_is_refused_and_kept(
+        tmp_path: Path, saved_study: bytes, data: st.DataObject) -> None:
+    content = bytearray(saved_study)
+    for _ in range(data.draw(st.integers(1, 4), label="changes")):
+        content[data.draw(st.integers(0, len(content) - 1), label="at")] = data.draw(st.integers(0, 255))
+    path = tmp_path / "changed.json"
+    path.write_bytes(bytes(content))
+    if load_outcome(path) != "loaded":
+        assert path.read_bytes() == content
+
+
+def test_a_damaged_pickled_spec_is_a_corrupt_state_error(tmp_path: Path) -> None:
+    """A changed byte in the pickled spec can still unpickle, as a node missing an attribute (hypothesis found
+    'problem' renamed): that is a damaged file, not an AttributeError from deep inside the spec."""
+    path = tmp_path / "study.json"
+    payload = json.loads(write_study_file(path))
+    pickled = base64.b64decode(payload["space"])
+    assert b"problem" in pickled
+    payload["space"] = base64.b64encode(pickled.replace(b"problem", b"problex")).decode()
+    path.write_text(json.dumps(payload))
+    before = path.read_bytes()
+    with pytest.raises(CorruptStateError, match=f"^{re.escape(str(path))}: the stored spec of study 'default' "
+                                                "cannot be unpickled as a spec"):
+        load_study("default", storage=path)
     assert path.read_bytes() == before
 
 

@@ -169,13 +169,16 @@ class Study:
                                  "'hyperengine[storage]'): pass the space to load it")
             try:
                 space = pickle.loads(record.space)
+                # a damaged pickle may load as objects that are no spec (a renamed attribute, say): as damaged
+                parsed = space if isinstance(space, ParsedSpec) else ParsedSpec(space)
             except ModuleNotFoundError as error:
                 raise ValueError(f"study {record.name!r} in {self._storage.url} holds its spec pickled by cloudpickle "
                                  f"({error}): pip install 'hyperengine[storage]', or pass the space") from error
             except Exception as error:  # an unpicklable payload is a damaged store, whatever pickle raised
                 raise CorruptStateError(f"{self._storage.url}: the stored spec of study {record.name!r} cannot be "
-                                        f"unpickled ({error})") from error
-        parsed = space if isinstance(space, ParsedSpec) else ParsedSpec(space)
+                                        f"unpickled as a spec ({type(error).__name__}: {error})") from error
+        else:
+            parsed = space if isinstance(space, ParsedSpec) else ParsedSpec(space)
         differs = difference(record.dimensions, fingerprint(parsed.dimensions()))
         if differs is not None:
             raise ValueError(f"{self._storage.url}: study {record.name!r} was saved for another spec ({differs})")
