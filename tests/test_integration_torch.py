@@ -102,3 +102,37 @@ def test_the_lightning_callback_reports_and_stops_the_trainer() -> None:
     assert good.state == "complete" and len(good.curve) == EPOCHS and good.value > 0.8
     assert stuck.state == "pruned" and len(stuck.curve) == 3 and stuck.value is not None and stuck.value < 0.5
     assert epochs_run == [EPOCHS, 3]
+
+
+@pytest.mark.filterwarnings("ignore::lightning.fabric.utilities.warnings.PossibleUserWarning")
+@pytest.mark.filterwarnings("ignore:.*does not have many workers.*")
+@pytest.mark.filterwarnings("ignore:.*LeafSpec.*:FutureWarning")  # lightning 2.6 on torch 2.13's pytree
+def test_the_lightning_callback_names_the_logged_metrics_when_its_monitor_is_missing() -> None:
+    lightning = pytest.importorskip("lightning")
+    from hyperengine.integration.torch import LightningTrialCallback
+
+    x, y = load_digits(return_X_y=True)
+    data = TensorDataset(torch.tensor(x[:200] / 16.0, dtype=torch.float32), torch.tensor(y[:200]))
+
+    class Logged(lightning.LightningModule):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = torch.nn.Linear(64, 10)
+
+        def training_step(self, batch: Any, index: int) -> Any:
+            return torch.nn.functional.cross_entropy(self.net(batch[0]), batch[1])
+
+        def validation_step(self, batch: Any, index: int) -> None:
+            self.log("val_loss", torch.nn.functional.cross_entropy(self.net(batch[0]), batch[1]))
+
+        def configure_optimizers(self) -> Any:
+            return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    study = hyperengine.create_study({"lr": spec.uniform(0.0, 1.0)})
+    callback = LightningTrialCallback(study.ask(), monitor="val_acc")
+    trainer = lightning.Trainer(max_epochs=1, callbacks=[callback], logger=False, enable_checkpointing=False,
+                                enable_progress_bar=False, enable_model_summary=False, accelerator="cpu",
+                                num_sanity_val_steps=0)
+    with pytest.raises(KeyError, match=r"'val_acc' is not a logged metric \['val_loss'\]"):
+        trainer.fit(Logged(), DataLoader(data, batch_size=50), DataLoader(data, batch_size=100))
+    assert callback.curve == []
