@@ -93,6 +93,8 @@ def test_pickling_still_builds_objects_from_new() -> None:
         (lambda gp: _core.suggest(gp, pending=[[0.5, 0.5]]), "pending"),
         (lambda gp: _core.Matern52Kernel(_core.Space(2)).matrix([[0, 0]], np.zeros((1, 2))), "A"),
         (lambda gp: _core.Acquisition("ei").value([0.0], np.ones(1)), "mu"),
+        (lambda gp: _core.select_subset([[0.1, 0.2]], np.ones(1), np.ones(2), 1), "X"),
+        (lambda gp: _core.select_subset(np.zeros((1, 2)), np.ones(1), [1.0, 1.0], 1), "length_scales"),
     ],
 )
 def test_a_list_instead_of_an_array_names_the_argument(
@@ -153,6 +155,7 @@ def call_binding(data: st.DataObject, gp: _core.GaussianProcess) -> object:
     name = draw(st.sampled_from([
         "add", "add_batch", "set_targets", "predict", "predict_with_gradient", "log_params", "log_marginal_likelihood",
         "log_prior", "fit", "maybe_refit", "truncate", "suggest", "kernel", "acquisition", "ucb_beta", "canonicalize",
+        "select_subset",
     ]), label="binding")
     if name == "add":
         return gp.add(draw(arrays(1, d)), draw(hostile_floats), draw(hostile_floats))
@@ -195,6 +198,9 @@ def call_binding(data: st.DataObject, gp: _core.GaussianProcess) -> object:
                                         draw(hostile_floats))
         return acquisition.value(draw(arrays(1, 0)), draw(arrays(1, 0))), acquisition.score(
             draw(arrays(1, 0)), draw(arrays(1, 0)))
+    if name == "select_subset":
+        return _core.select_subset(draw(arrays(2, d)), draw(arrays(1, 0)), draw(arrays(1, d)),
+                                   draw(st.integers(-1, 8)), draw(st.integers(0, 2**64 - 1)))
     if name == "ucb_beta":
         return _core.ucb_beta(draw(small_ints), draw(small_ints), draw(hostile_floats))
     return gp.space.canonicalize(draw(arrays(2, d)))

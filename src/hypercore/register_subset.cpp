@@ -8,7 +8,7 @@
 namespace hypercore::binding {
 
 void register_subset(py::module_& m) {
-  m.def("select_subset", [](const py::array& X, const py::array& y, const py::array& length_scales, int size,
+  m.def("select_subset", [](const py::handle& X, const py::handle& y, const py::handle& length_scales, int size,
                             std::uint64_t seed) {
     const auto rows = rows_of(X, "X", -1);
     const auto values = vector_of(y, "y", rows.rows());
