@@ -418,11 +418,14 @@ def test_an_ask_a_rival_worker_keeps_beating_to_its_point_still_gets_a_distinct_
     asker.create_trial = beaten_to_it  # type: ignore[method-assign]
     try:
         trial = study.ask()
-        assert len(attempts) == len(rivals) + 1 == 6
+        # five refusals by the rival; a nudge may also land within the gap of the rival's trial at the point it
+        # moved from (a real conflict, refused by the store like the rival's), so possibly a few more attempts
+        nudges = len(attempts) - hyperengine.study.study.MAX_PROPOSAL_CONFLICTS
+        assert len(attempts) >= len(rivals) + 1 == 6
         gap = hyperengine.study.study.PROPOSAL_GAP
         assert all(np.abs(trial.point - np.array(taken)).max() > gap for taken in rivals)
-        # the nudges stay near the last model proposal: steps of at most 4, 8 and 16 gaps from it
-        assert np.abs(np.array(attempts[3:]) - np.array(attempts[2])).max() <= (4 + 8 + 16) * gap
+        # the nudges stay near the last model proposal: steps of at most 4, 8, 16, ... gaps from it
+        assert np.abs(np.array(attempts[3:]) - np.array(attempts[2])).max() <= 4 * (2**nudges - 1) * gap
         numbers = [t.number for t in study.trials]
         assert numbers == list(range(6 + len(rivals) + 1)) and trial.number == numbers[-1]
         study.tell(trial, 0.5)
