@@ -146,6 +146,9 @@ def test_curve_scheduler_with_any_searcher(local_ray: None, tmp_path: Path) -> N
     assert len(results) == 16 and not results.errors
     assert (iterations < 8).any() and (iterations == 8).any()
     assert results.get_best_result().metrics["accuracy"] > 0.85
+    # it learned from the finished runs only: a stopped trial's partial curve is not a finished curve
+    learned = scheduler.curve_predictor.curves
+    assert len(learned) == (iterations == 8).sum() and all(len(curve) == 8 for curve in learned)
 
 
 INTERRUPT_AFTER = 5
