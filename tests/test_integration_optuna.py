@@ -44,6 +44,16 @@ def mixed_objective(trial: optuna.Trial) -> float:
             + (depth - 4) ** 2 / 10 + (even - 6) ** 2 / 10 + (act != "tanh"))
 
 
+def curved_objective(trial: optuna.Trial) -> float:
+    """mixed_objective reached by a decreasing learning curve of 10 steps, cut when the pruner says so."""
+    final = mixed_objective(trial)
+    for step in range(1, 11):
+        trial.report(final + 3.0 * math.exp(-step / 2), step)
+        if trial.should_prune():
+            raise optuna.TrialPruned()
+    return final + 3.0 * math.exp(-5.0)
+
+
 def assert_inside(trial: optuna.trial.FrozenTrial) -> None:
     for name, value in trial.params.items():
         distribution = DISTRIBUTIONS[name]
@@ -103,6 +113,30 @@ def test_threads_see_each_other_running_trials_as_pending() -> None:
         assert_inside(trial)
 
 
+def test_sampler_and_pruner_together_in_two_threads() -> None:
+    study = optuna.create_study(sampler=HyperengineSampler(seed=0, n_startup_trials=4), pruner=HyperenginePruner())
+    study.optimize(curved_objective, n_trials=24, n_jobs=2)
+    pruned = [t for t in study.trials if t.state == TrialState.PRUNED]
+    complete = [t for t in study.trials if t.state == TrialState.COMPLETE]
+    assert len(pruned) + len(complete) == 24 and pruned and complete
+    assert all(len(t.intermediate_values) < 10 for t in pruned)
+    for trial in study.trials:
+        assert_inside(trial)
+    # (which trials it cuts is checked by test_pruner_stops_hopeless_learning_curves; threads make it vary here)
+
+
+def test_the_surrogate_is_kept_and_learns_each_trial_once() -> None:
+    """The GP is updated incrementally from the study, not rebuilt at every trial."""
+    sampler = HyperengineSampler(seed=0, n_startup_trials=3)
+    study = optuna.create_study(sampler=sampler)
+    study.optimize(mixed_objective, n_trials=8)
+    surrogate = sampler._surrogate
+    assert surrogate is not None and len(surrogate.strategy.points) == 7  # the 8th trial's ask saw 7 finished
+    study.optimize(mixed_objective, n_trials=6)
+    assert sampler._surrogate is surrogate and len(surrogate.strategy.points) == 13
+    assert surrogate.strategy.values == [-t.value for t in study.trials[:13]]  # minimized: stored negated
+
+
 def test_running_trials_are_pending_points() -> None:
     """Two trials asked before either is told get different parameters (the first is fantasized)."""
     study = optuna.create_study(sampler=HyperengineSampler(seed=0, n_startup_trials=2))
@@ -116,25 +150,32 @@ def test_running_trials_are_pending_points() -> None:
 WORKER = """
 import sys, optuna
 sys.path.insert(0, {tests!r})
-from test_integration_optuna import mixed_objective
-from hyperengine.integration.optuna import HyperengineSampler
+from test_integration_optuna import {objective}
+from hyperengine.integration.optuna import HyperenginePruner, HyperengineSampler
 optuna.logging.set_verbosity(optuna.logging.WARNING)
-study = optuna.load_study(study_name="shared", storage={url!r}, sampler=HyperengineSampler(seed={seed}))
-study.optimize(mixed_objective, n_trials=12)
+pruner = HyperenginePruner() if {prune!r} else None
+study = optuna.load_study(study_name="shared", storage={url!r}, sampler=HyperengineSampler(seed={seed}),
+                          pruner=pruner)
+study.optimize({objective}, n_trials=12)
 """
 
 
-def test_two_processes_share_one_sqlite_storage(tmp_path: Path) -> None:
+@pytest.mark.parametrize("prune", [False, True], ids=["sampler", "sampler-and-pruner"])
+def test_two_processes_share_one_sqlite_storage(tmp_path: Path, prune: bool) -> None:
     url = f"sqlite:///{tmp_path / 'study.db'}"
     optuna.create_study(study_name="shared", storage=url)
     tests = str(Path(__file__).resolve().parent)
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER.format(tests=tests, url=url, seed=seed)])
+    objective = "curved_objective" if prune else "mixed_objective"
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER.format(tests=tests, url=url, seed=seed,
+                                                                      objective=objective, prune=prune)])
                for seed in (0, 1)]
     for worker in workers:
         assert worker.wait(timeout=300) == 0
     study = optuna.load_study(study_name="shared", storage=url)
-    assert len(study.trials) == 24 and all(t.state == TrialState.COMPLETE for t in study.trials)
-    assert study.best_value < 3.0
+    states = [t.state for t in study.trials]
+    assert len(study.trials) == 24 and states.count(TrialState.COMPLETE) + states.count(TrialState.PRUNED) == 24
+    assert states.count(TrialState.PRUNED) > 0 if prune else states.count(TrialState.COMPLETE) == 24
+    assert study.best_value < (3.0 + 3.0 * math.exp(-5.0) if prune else 3.0)
 
 
 def test_enqueued_failed_and_pruned_trials() -> None:

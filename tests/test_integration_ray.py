@@ -128,7 +128,17 @@ def test_asha_stops_trials_told_as_pruned_with_a_prediction(local_ray: None, tmp
     search = HyperengineSearch(seed=0, storage=record)
     results = run(sgd_epochs, SGD_SPACE, "accuracy", tmp_path, search_alg=search,
                   scheduler=ASHAScheduler(max_t=8, grace_period=2, reduction_factor=2))
-    assert len(results) == 30 and not results.errors
+    random = run(sgd_epochs, SGD_SPACE, "accuracy", tmp_path, search_alg=BasicVariantGenerator(random_state=0),
+                 scheduler=ASHAScheduler(max_t=8, grace_period=2, reduction_factor=2))
+    assert len(results) == 30 and not results.errors and len(random) == 30 and not random.errors
+    # under ASHA too it beats random search on the same budget: the runs ASHA let finish are better on average
+    # (exploratory runs, seeds 0 and 1: 0.905 / 0.888 against 0.874 / 0.866) and its best is at least random's
+    # within 0.01 (0.916 / 0.913 against 0.906 / 0.908)
+    (mine, mine_steps), (theirs, theirs_steps) = (
+        (frame["accuracy"].to_numpy(), frame["training_iteration"].to_numpy())
+        for frame in (results.get_dataframe(), random.get_dataframe()))
+    assert mine[mine_steps == 8].mean() > theirs[theirs_steps == 8].mean(), (mine, theirs)
+    assert mine.max() >= theirs.max() - 0.01, (mine.max(), theirs.max())
     trials = study_file(record)["trials"]
     assert len(trials) >= 30
     pruned = [t for t in trials if t["state"] == "pruned"]
@@ -146,6 +156,9 @@ def test_curve_scheduler_with_any_searcher(local_ray: None, tmp_path: Path) -> N
     assert len(results) == 16 and not results.errors
     assert (iterations < 8).any() and (iterations == 8).any()
     assert results.get_best_result().metrics["accuracy"] > 0.85
+    # it learned from the finished runs only: a stopped trial's partial curve is not a finished curve
+    learned = scheduler.curve_predictor.curves
+    assert len(learned) == (iterations == 8).sum() and all(len(curve) == 8 for curve in learned)
 
 
 INTERRUPT_AFTER = 5

@@ -208,8 +208,9 @@ class HyperengineSampler(BaseSampler):
             pending = self._pending(study, trial, surrogate)
             point = surrogate.strategy.next_proposals(1, pending=pending if len(pending) else None)[0]
             point = np.clip(np.asarray(point, dtype=np.float64), 0.0, 1.0)
-        study._storage.set_trial_system_attr(
-            trial._trial_id, _POINT_ATTR, json.dumps({"names": list(search_space), "point": point.tolist()}))
+            # stored before the lock is released, so the next thread's proposal already sees this one as pending
+            study._storage.set_trial_system_attr(
+                trial._trial_id, _POINT_ATTR, json.dumps({"names": list(search_space), "point": point.tolist()}))
         return surrogate.params(point)
 
     def sample_independent(self, study: Study, trial: FrozenTrial, param_name: str,

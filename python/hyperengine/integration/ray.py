@@ -315,7 +315,8 @@ class HyperengineScheduler(FIFOScheduler):
     A trial is stopped when the predictor gives its final value little chance to beat the best finished
     trial (see EnsembleCurvePredictor.should_stop). metric, mode: or from TuneConfig. curve_predictor: any
     CurvePredictor (default: EnsembleCurvePredictor for an unbounded metric). It learns from every trial
-    that finishes its run; a stopped trial's curve is not learned from (it is not a finished curve).
+    that finishes its run; a trial it stopped is not learned from (Tune marks the stopped trial's last result
+    `done` too, but its curve is not a finished one).
     """
 
     def __init__(self, metric: str | None = None, mode: str | None = None,
@@ -327,6 +328,7 @@ class HyperengineScheduler(FIFOScheduler):
         self._mode = mode
         self._predictor = curve_predictor if curve_predictor is not None else EnsembleCurvePredictor(value_range=None)
         self._curves: dict[str, list[float]] = {}
+        self._stopped: set[str] = set()  # ids of the trials this scheduler stopped, until Tune completes them
         self._best: float | None = None
 
     @property
@@ -352,10 +354,16 @@ class HyperengineScheduler(FIFOScheduler):
             return TrialScheduler.CONTINUE
         curve = self._curves.setdefault(trial.trial_id, [])
         curve.append(sign * value)
-        return TrialScheduler.STOP if self._predictor.should_stop(curve, self._best) else TrialScheduler.CONTINUE
+        if self._predictor.should_stop(curve, self._best):
+            self._stopped.add(trial.trial_id)
+            return TrialScheduler.STOP
+        return TrialScheduler.CONTINUE
 
     def on_trial_complete(self, tune_controller: Any, trial: Any, result: dict[str, Any]) -> None:
         curve = self._curves.pop(trial.trial_id, [])
+        if trial.trial_id in self._stopped:  # Tune sets `done` on the result a STOP decision came from
+            self._stopped.discard(trial.trial_id)
+            return
         value = _metric_value(result, self._metric)
         if curve and value is not None and result.get("done", False):
             self._predictor.add_curve(curve, self._sign() * value)
@@ -363,9 +371,11 @@ class HyperengineScheduler(FIFOScheduler):
 
     def on_trial_remove(self, tune_controller: Any, trial: Any) -> None:
         self._curves.pop(trial.trial_id, None)
+        self._stopped.discard(trial.trial_id)
 
     def on_trial_error(self, tune_controller: Any, trial: Any) -> None:
         self._curves.pop(trial.trial_id, None)
+        self._stopped.discard(trial.trial_id)
 
 
 def _metric_value(result: dict[str, Any], metric: str | None) -> float | None:
