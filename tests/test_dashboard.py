@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -176,3 +180,38 @@ def test_binding_off_loopback_needs_a_token_and_a_missing_store_is_refused(store
     assert not (tmp_path / "typo.db").exists()
     with pytest.raises(ValueError, match="port"):
         DashboardServer(store, port=70000)
+
+
+def dashboard_command(*args: str) -> list[str]:
+    """`hyperengine dashboard ...` as a user runs it: the installed entry point, else the module."""
+    command = shutil.which("hyperengine")
+    return [*([command] if command else [sys.executable, "-m", "hyperengine.cli"]), "dashboard", *args]
+
+
+def test_the_command_serves_the_store_until_interrupted(store: str) -> None:
+    make_study(store, trials=2).close()
+    process = subprocess.Popen(dashboard_command(store, "--port", "0"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()  # "hyperengine dashboard on http://127.0.0.1:PORT/"
+        assert banner.startswith("hyperengine dashboard on http://127.0.0.1:"), banner + process.stderr.read()
+        url = banner.split(" on ", 1)[1].strip()
+        with urllib.request.urlopen(url + "api/studies", timeout=120) as response:
+            assert [row["name"] for row in json.loads(response.read())["studies"]] == ["demo"]
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=120) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_the_command_refuses_another_address_without_a_token(store: str) -> None:
+    make_study(store, trials=1).close()
+    refused = subprocess.run(dashboard_command(store, "--host", "0.0.0.0", "--port", "0"), capture_output=True,
+                             text=True, timeout=600, check=False)
+    assert refused.returncode == 2 and "--token" in refused.stderr and not refused.stdout
