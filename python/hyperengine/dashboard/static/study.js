@@ -142,7 +142,8 @@
       segment.y.push(row, row, null);
       segment.text.push(`#${trial.number}`, `#${trial.number}`, null);
     }
-    const traces = Object.entries(byState).map(([kind, segment]) => ({ type: "scatter", mode: "lines+markers",
+    const traces = Object.entries(byState).map(([kind, segment]) => ({ type: scatterType(segment.x.length),
+      mode: "lines+markers",
       name: kind, x: segment.x, y: segment.y, text: segment.text, line: { color: COLORS[kind], width: 6 },
       marker: { size: 3 } }));
     Plotly.react("timeline", traces, { ...layoutBase, margin: { ...layoutBase.margin, l: 120 },
