@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import urllib.error
@@ -138,6 +141,20 @@ def test_errors_are_json_with_the_right_status(server: DashboardServer) -> None:
     assert get(server, "/static/../server.py")[0] == 404
     assert get(server, "/static/%2e%2e%2fserver.py")[0] == 404
     assert get(server, "/static/api.py")[0] == 404
+
+
+def test_a_client_leaving_mid_answer_is_no_error(server: DashboardServer, capfd: pytest.CaptureFixture[str],
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    host, port = server.server_address[:2]
+    for _ in range(3):  # plotly's bundle is megabytes: the reset lands while the server is still sending it
+        client = socket.create_connection((str(host), port), timeout=120)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
+        client.sendall(b"GET /static/plotly.min.js HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert client.recv(12).startswith(b"HTTP/1.0 200")
+        client.close()
+    assert get(server, "/api/studies")[0] == 200  # still serving
+    assert "Traceback" not in capfd.readouterr().err
+    assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
 
 
 def test_it_is_read_only(server: DashboardServer) -> None:
