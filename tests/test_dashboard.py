@@ -117,6 +117,12 @@ def test_model_answers_a_slice_per_parameter_and_importances(server: DashboardSe
     np.testing.assert_allclose(sent["mean"], reference.mean, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(sent["std"], reference.std, rtol=1e-9, atol=1e-12)
     assert sum(model["importances"].values()) == pytest.approx(1.0)
+    from hyperengine.visualization import param_importances
+
+    expected = param_importances(study)
+    assert set(model["importances"]) == set(expected)
+    for name, share in expected.items():
+        assert model["importances"][name] == pytest.approx(share, rel=1e-9, abs=1e-12)
     categorical = next(s for s in model["slices"] if s["param"] == "tag")
     assert categorical["kind"] == "categorical" and len(categorical["x"]) == 2 and "plain" in categorical["x"]
     assert any(label.startswith("<img") for label in categorical["x"])  # the raw text, shortened for the axis
