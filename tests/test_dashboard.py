@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -110,6 +117,12 @@ def test_model_answers_a_slice_per_parameter_and_importances(server: DashboardSe
     np.testing.assert_allclose(sent["mean"], reference.mean, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(sent["std"], reference.std, rtol=1e-9, atol=1e-12)
     assert sum(model["importances"].values()) == pytest.approx(1.0)
+    from hyperengine.visualization import param_importances
+
+    expected = param_importances(study)
+    assert set(model["importances"]) == set(expected)
+    for name, share in expected.items():
+        assert model["importances"][name] == pytest.approx(share, rel=1e-9, abs=1e-12)
     categorical = next(s for s in model["slices"] if s["param"] == "tag")
     assert categorical["kind"] == "categorical" and len(categorical["x"]) == 2 and "plain" in categorical["x"]
     assert any(label.startswith("<img") for label in categorical["x"])  # the raw text, shortened for the axis
@@ -134,6 +147,20 @@ def test_errors_are_json_with_the_right_status(server: DashboardServer) -> None:
     assert get(server, "/static/../server.py")[0] == 404
     assert get(server, "/static/%2e%2e%2fserver.py")[0] == 404
     assert get(server, "/static/api.py")[0] == 404
+
+
+def test_a_client_leaving_mid_answer_is_no_error(server: DashboardServer, capfd: pytest.CaptureFixture[str],
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    host, port = server.server_address[:2]
+    for _ in range(3):  # plotly's bundle is megabytes: the reset lands while the server is still sending it
+        client = socket.create_connection((str(host), port), timeout=120)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
+        client.sendall(b"GET /static/plotly.min.js HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert client.recv(12).startswith(b"HTTP/1.0 200")
+        client.close()
+    assert get(server, "/api/studies")[0] == 200  # still serving
+    assert "Traceback" not in capfd.readouterr().err
+    assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
 
 
 def test_it_is_read_only(server: DashboardServer) -> None:
@@ -176,3 +203,38 @@ def test_binding_off_loopback_needs_a_token_and_a_missing_store_is_refused(store
     assert not (tmp_path / "typo.db").exists()
     with pytest.raises(ValueError, match="port"):
         DashboardServer(store, port=70000)
+
+
+def dashboard_command(*args: str) -> list[str]:
+    """`hyperengine dashboard ...` as a user runs it: the installed entry point, else the module."""
+    command = shutil.which("hyperengine")
+    return [*([command] if command else [sys.executable, "-m", "hyperengine.cli"]), "dashboard", *args]
+
+
+def test_the_command_serves_the_store_until_interrupted(store: str) -> None:
+    make_study(store, trials=2).close()
+    process = subprocess.Popen(dashboard_command(store, "--port", "0"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()  # "hyperengine dashboard on http://127.0.0.1:PORT/"
+        assert banner.startswith("hyperengine dashboard on http://127.0.0.1:"), banner + process.stderr.read()
+        url = banner.split(" on ", 1)[1].strip()
+        with urllib.request.urlopen(url + "api/studies", timeout=120) as response:
+            assert [row["name"] for row in json.loads(response.read())["studies"]] == ["demo"]
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=120) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_the_command_refuses_another_address_without_a_token(store: str) -> None:
+    make_study(store, trials=1).close()
+    refused = subprocess.run(dashboard_command(store, "--host", "0.0.0.0", "--port", "0"), capture_output=True,
+                             text=True, timeout=600, check=False)
+    assert refused.returncode == 2 and "--token" in refused.stderr and not refused.stdout

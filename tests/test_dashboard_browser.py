@@ -122,3 +122,50 @@ def test_user_strings_are_shown_as_text_never_as_markup(server: DashboardServer,
     assert MARKUP in texts  # the seeded study draws it; shown as the characters typed
     assert browser.find_elements(By.CSS_SELECTOR, "#trials img") == []
     assert console_errors(browser) == []
+
+
+def column(driver: Any, name: str) -> list[str]:
+    """The text of one column of the table's shown rows, found by its header."""
+    headers = [cell.text.rstrip(" \u25b2\u25bc") for cell in driver.find_elements(By.CSS_SELECTOR, "#trials thead th")]
+    index = headers.index(name)
+    return [row.find_elements(By.TAG_NAME, "td")[index].text for row in trial_rows(driver)]
+
+
+def test_a_stopped_run_shows_its_predicted_final_and_the_table_sorts_and_filters(
+        server: DashboardServer, browser: Any, store: str) -> None:
+    study = hyperengine.load_study("mnist", store)
+    stopped = study.ask()
+    for step in range(2):
+        stopped.report(0.1 * (step + 1), step)
+    study.tell(stopped, 0.75, state="pruned", noise=0.04)  # the predicted final value and its variance
+    notes = [t.params["note"] for t in study.trials]
+    study.close()
+
+    browser.get(server.url + "studies/mnist")
+    WebDriverWait(browser, WAIT).until(lambda d: len(trial_rows(d)) == 7)
+    final = WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(
+        "const plot = document.getElementById('curves');"
+        "const trace = (plot.data || []).find((t) => t.name === 'predicted final (90%)');"
+        "return trace && trace.y.length ? {x: trace.x, y: trace.y, error: trace.error_y.array} : null;"))
+    assert final["x"] == [1] and final["y"] == [0.75]  # at the stopped run's last step
+    assert final["error"][0] == pytest.approx(1.645 * 0.2)
+
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element(By.ID, "state-filter")).select_by_visible_text("pruned")
+    WebDriverWait(browser, WAIT).until(lambda d: len(trial_rows(d)) == 1)
+    assert column(browser, "state") == ["pruned"] and column(browser, "number") == [str(stopped.number)]
+    Select(browser.find_element(By.ID, "state-filter")).select_by_visible_text("all")
+    WebDriverWait(browser, WAIT).until(lambda d: len(trial_rows(d)) == 7)
+
+    browser.find_element(By.XPATH, "//table[@id='trials']//th[text()='value']").click()
+    ascending = [float(text) for text in column(browser, "value")]
+    assert ascending == sorted(ascending) and len(ascending) == 7
+    browser.find_element(By.XPATH, "//table[@id='trials']//th[text()='value']").click()
+    assert [float(text) for text in column(browser, "value")] == sorted(ascending, reverse=True)
+
+    Select(browser.find_element(By.ID, "param-filter")).select_by_visible_text("note")
+    browser.find_element(By.ID, "text-filter").send_keys("ok")
+    WebDriverWait(browser, WAIT).until(lambda d: len(trial_rows(d)) == notes.count("ok"))
+    assert set(column(browser, "note")) <= {"ok"}
+    assert console_errors(browser) == []

@@ -119,6 +119,8 @@ class DashboardHandler(BaseHTTPRequestHandler):
         segments = [unquote(segment) for segment in parts.path.split("/") if segment]
         try:
             self._route(segments, query)
+        except ConnectionError:  # the client went away mid-answer (a closed tab): nobody to answer
+            log.debug("dashboard client of %s disconnected", self.path)
         except UnknownStudyError as missing:
             self._send_json({"error": str(missing)}, HTTPStatus.NOT_FOUND)
         except ValueError as bad:

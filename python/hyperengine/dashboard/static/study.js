@@ -142,7 +142,8 @@
       segment.y.push(row, row, null);
       segment.text.push(`#${trial.number}`, `#${trial.number}`, null);
     }
-    const traces = Object.entries(byState).map(([kind, segment]) => ({ type: "scatter", mode: "lines+markers",
+    const traces = Object.entries(byState).map(([kind, segment]) => ({ type: scatterType(segment.x.length),
+      mode: "lines+markers",
       name: kind, x: segment.x, y: segment.y, text: segment.text, line: { color: COLORS[kind], width: 6 },
       marker: { size: 3 } }));
     Plotly.react("timeline", traces, { ...layoutBase, margin: { ...layoutBase.margin, l: 120 },
@@ -200,9 +201,9 @@
     const two = band(2);
     const one = band(1);
     return [
-      { type: "scatter", x: two.x, y: two.y, fill: "toself", line: { width: 0 }, fillcolor: "rgba(31,119,180,0.12)",
+      { type: "scatter", mode: "lines", x: two.x, y: two.y, fill: "toself", line: { width: 0 }, fillcolor: "rgba(31,119,180,0.12)",
         name: "±2 sd", hoverinfo: "skip" },
-      { type: "scatter", x: one.x, y: one.y, fill: "toself", line: { width: 0 }, fillcolor: "rgba(31,119,180,0.25)",
+      { type: "scatter", mode: "lines", x: one.x, y: one.y, fill: "toself", line: { width: 0 }, fillcolor: "rgba(31,119,180,0.25)",
         name: "±1 sd", hoverinfo: "skip" },
       { type: "scatter", mode: "lines", x: slice.x, y: slice.mean, name: "mean", line: { color: "#1f77b4" } },
       points,
@@ -280,8 +281,9 @@
     document.getElementById("row-count").textContent = `${rows.length} of ${state.trials.size} trials`;
   }
 
-  for (const id of ["state-filter", "param-filter", "text-filter"]) {
-    document.getElementById(id).addEventListener("input", () => { state.page = 0; renderTable(); });
+  // A select's choice is a "change" (every browser fires it; not all fire "input" for a select), text is "input".
+  for (const [id, event] of [["state-filter", "change"], ["param-filter", "change"], ["text-filter", "input"]]) {
+    document.getElementById(id).addEventListener(event, () => { state.page = 0; renderTable(); });
   }
   for (const id of ["log-y", "hide-pruned"]) {
     document.getElementById(id).addEventListener("change", () => renderHistory(trialList()));
