@@ -3,6 +3,7 @@ state as one by one), random search without a model, and the core's subset selec
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers_storage import shared_url
 from hypercore import _core
 from hyperengine import create_study, spec
 from hyperengine.bayesian import GaussianProcessModel
 from hyperengine.bayesian.kernel import make_kernel
 from hyperengine.bayesian.random_strategy import RandomStrategy
 from hyperengine.bayesian.subset_model import EXACT_LIMIT, SUBSET_SIZE
+from hyperengine.storage import json_file
 
 OPTIMUM = np.array([0.3, 0.7, 0.45])
 
@@ -184,6 +187,49 @@ def test_study_add_trials_equals_add_trial_one_by_one(tmp_path: Path) -> None:
     bulk.close()  # a JSON study file has one writer at a time
     resumed = create_study(space(), direction="minimize", seed=4, storage=tmp_path / "bulk.json")
     assert resumed.strategy.values == bulk.strategy.values  # resumed in one batch, the same record
+
+
+def test_study_add_trials_writes_a_json_study_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One rewrite of the file for the whole import, not two per row (10,000 rows took minutes that way).
+    writes: list[int] = []
+    write = json_file.atomic_write_json
+
+    def counted(path: Path, payload: Any, **options: Any) -> None:
+        writes.append(len(payload["trials"]))
+        write(path, payload, **options)
+
+    study = create_study(space(), direction="minimize", seed=4, storage=tmp_path / "bulk.json")
+    monkeypatch.setattr(json_file, "atomic_write_json", counted)
+    known = rows(40, seed=5)
+    study.add_trials(known)
+    assert writes == [40]
+    study.close()
+    resumed = create_study(space(), direction="minimize", seed=4, storage=tmp_path / "bulk.json")
+    assert [(t.number, t.state.name, t.params, t.value) for t in resumed.trials] == [
+        (number, "COMPLETE", params, value) for number, (params, value) in enumerate(known)]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    yield from shared_url(request.param, tmp_path)
+
+
+def test_study_add_trials_on_a_shared_store_numbers_after_what_is_there(shared_store: str) -> None:
+    # The import is one transaction appended after the trials already stored; a second study on the store
+    # reads the same trials and feeds them to its model.
+    study = create_study(space(), direction="minimize", seed=4, storage=shared_store)
+    first = study.ask()
+    study.tell(first, 9.0)
+    known = rows(30, seed=6)
+    added = study.add_trials(known)
+    assert [t.number for t in added] == list(range(1, 31))
+    other = create_study(space(), direction="minimize", seed=4, storage=shared_store, load_if_exists=True)
+    assert [(t.state.name, t.params, t.value) for t in other.trials[1:]] == [
+        ("COMPLETE", params, value) for params, value in known]
+    assert other.strategy.iteration == study.strategy.iteration == 31
+    assert other.best_value == study.best_value == min(value for _, value in known)
+    study.close()
+    other.close()
 
 
 def test_study_add_trials_checks_every_row_first() -> None:

@@ -26,6 +26,7 @@ import traceback
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -591,8 +592,8 @@ class Study:
 
     def add_trials(self, rows: Iterable[tuple[Any, float]]) -> list[FrozenTrial]:
         """Import known results in bulk: complete trials from (params, value) pairs, the same state as add_trial
-        one by one, with the model updated once. Every row is checked first: nothing is recorded when one is
-        invalid."""
+        one by one, written to the storage in one step (one transaction, one rewrite of a JSON file) and the
+        model updated once. Every row is checked first: nothing is recorded when one is invalid."""
         checked: list[tuple[npt.NDArray[np.float64], Any, float]] = []
         for index, row in enumerate(rows):
             try:
@@ -607,12 +608,15 @@ class Study:
             except ValueError as error:
                 raise ValueError(f"add_trials: row {index}: {error}") from error
             checked.append((point, copy.deepcopy(params), numeric))
-        study_id = self._record.study_id
-        added = []
-        for point, params, numeric in checked:
-            created = self._storage.create_trial(study_id, self._worker, point.tolist(), self._storage.storable(params))
-            finished = self._storage.finish_trial(study_id, created.number, TrialState.COMPLETE, numeric, 0.0, None)
-            added.append(self._absorb(finished if finished.params is not None else finished.replace(params=params)))
+        if not checked:
+            return []
+        now = datetime.now()
+        stored = self._storage.import_trials(self._record.study_id, [
+            FrozenTrial(0, TrialState.COMPLETE, self._storage.storable(params), point, value=numeric,
+                        datetime_start=now, datetime_complete=now, worker=self._worker)
+            for point, params, numeric in checked])
+        added = [self._absorb(finished if finished.params is not None else finished.replace(params=params))
+                 for finished, (_, params, _) in zip(stored, checked, strict=True)]
         self._feed_all(added)
         return added
 
