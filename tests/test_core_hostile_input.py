@@ -82,6 +82,28 @@ def test_pickling_still_builds_objects_from_new() -> None:
 
 
 @pytest.mark.parametrize(
+    ("call", "argument", "got"),
+    [
+        (lambda gp: gp.fit(seed=-1), "seed", "-1 \\(int\\)"),
+        (lambda gp: gp.fit(seed=2**64), "seed", "18446744073709551616"),
+        (lambda gp: gp.fit(restarts=2.5), "restarts", "2.5 \\(float\\)"),
+        (lambda gp: gp.truncate(True), "n", "True \\(bool\\)"),
+        (lambda gp: gp.predict(np.zeros((1, 2)), threads=None), "threads", "None"),
+        (lambda gp: _core.suggest(gp, count=2**40), "count", "1099511627776"),
+        (lambda gp: _core.ucb_beta("2", 3, 0.1), "dim", "'2' \\(str\\)"),
+        (lambda gp: _core.select_subset(np.zeros((2, 2)), np.zeros(2), np.ones(2), 1, -3), "seed", "-3"),
+    ],
+)
+def test_a_whole_number_argument_out_of_range_or_of_another_type_names_the_argument(
+    call: Callable[[_core.GaussianProcess], object], argument: str, got: str
+) -> None:
+    gp = fitted_gp()
+    with pytest.raises(ValueError, match=f"^{argument}: expected an integer in \\[.*\\], got {got}"):
+        call(gp)
+    assert len(gp) == len(fitted_gp())  # nothing recorded is lost
+
+
+@pytest.mark.parametrize(
     ("call", "argument"),
     [
         (lambda gp: gp.add([0.1, 0.2], 1.0), "x"),
@@ -107,7 +129,9 @@ def test_a_list_instead_of_an_array_names_the_argument(
 # -- hypothesis: random arrays and parameters into every binding ---------------------------------------------------
 
 hostile_floats = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([1e308, -1e308, 1e-308, 0.0])
-small_ints = st.integers(-5, 300)
+# small counts, or whole-number arguments no C++ int holds / that are no integer at all (each a ValueError)
+small_ints = st.integers(-5, 300) | st.sampled_from([-2**63, 2**31, 2**64, 2**70, 2.5, True, None, "3"])
+seeds = st.integers(0, 2**64 - 1) | st.sampled_from([-1, 2**64, 1.0, False])
 
 
 @st.composite
@@ -175,7 +199,7 @@ def call_binding(data: st.DataObject, gp: _core.GaussianProcess) -> object:
     if name == "log_prior":
         return gp.log_prior(draw(arrays(1, d + 2)))
     if name == "fit":
-        return gp.fit(draw(small_ints), draw(small_ints), draw(small_ints), draw(st.integers(0, 2**64 - 1)), 1)
+        return gp.fit(draw(small_ints), draw(small_ints), draw(small_ints), draw(seeds), 1)
     if name == "maybe_refit":
         return gp.maybe_refit(draw(small_ints), draw(hostile_floats), draw(small_ints), draw(small_ints),
                               draw(small_ints), 0, 1)
@@ -185,7 +209,7 @@ def call_binding(data: st.DataObject, gp: _core.GaussianProcess) -> object:
         return _core.suggest(gp, draw(st.sampled_from(["ei", "pi", "ucb", "xx"])), draw(st.integers(-1, 3)),
                              draw(arrays(2, d)), draw(hostile_floats), draw(hostile_floats),
                              draw(st.sampled_from(["kriging_believer", "constant_liar_max", "xx"])),
-                             draw(st.integers(0, 2**64 - 1)), draw(small_ints), draw(small_ints),
+                             draw(seeds), draw(small_ints), draw(small_ints),
                              draw(st.integers(-1, 4)), draw(st.integers(-1, 20)), draw(small_ints), 1)
     if name == "kernel":
         kernel = _core.Matern52Kernel(gp.space) if draw(st.booleans()) else _core.RBFKernel(gp.space)
@@ -200,7 +224,7 @@ def call_binding(data: st.DataObject, gp: _core.GaussianProcess) -> object:
             draw(arrays(1, 0)), draw(arrays(1, 0)))
     if name == "select_subset":
         return _core.select_subset(draw(arrays(2, d)), draw(arrays(1, 0)), draw(arrays(1, d)),
-                                   draw(st.integers(-1, 8)), draw(st.integers(0, 2**64 - 1)))
+                                   draw(st.integers(-1, 8)), draw(seeds))
     if name == "ucb_beta":
         return _core.ucb_beta(draw(small_ints), draw(small_ints), draw(hostile_floats))
     return gp.space.canonicalize(draw(arrays(2, d)))

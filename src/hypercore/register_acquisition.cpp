@@ -2,6 +2,7 @@
 #include <string>
 
 #include "acquisition_kind.hpp"
+#include "integers.hpp"
 #include "buffers.hpp"
 #include "hypercore/errors.hpp"
 #include "registrations.hpp"
@@ -10,7 +11,9 @@
 namespace hypercore::binding {
 
 void register_acquisition(py::module_& m) {
-  m.def("ucb_beta", &ucb_beta, py::arg("dim"), py::arg("n"), py::arg("delta"),
+  m.def("ucb_beta", [](const py::handle& dim, const py::handle& n, double delta) {
+    return ucb_beta(integer_of<int>(dim, "dim"), integer_of<int>(n, "n"), delta);
+  }, py::arg("dim"), py::arg("n"), py::arg("delta"),
         "The UCB weight sqrt(2 log(d n^2 pi^2 / (6 delta))) (Srinivas et al. 2010; the original's ucb_delta).");
 
   py::class_<Acquisition>(m, "Acquisition", R"doc(

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "buffers.hpp"
+#include "integers.hpp"
 #include "hypercore/errors.hpp"
 #include "guarded_gp.hpp"
 #include "hypercore/gaussian_process.hpp"
@@ -21,13 +22,14 @@ PriorMean prior_mean_from_name(const std::string& name) {
   throw std::invalid_argument("prior_mean: unknown prior mean '" + name + "', expected 'mean', 'max', 'zero' or 'fitted'");
 }
 
-FitOptions fit_options(int restarts, int max_iterations, int max_points, std::uint64_t seed, int threads) {
+FitOptions fit_options(const py::handle& restarts, const py::handle& max_iterations, const py::handle& max_points,
+                       const py::handle& seed, const py::handle& threads) {
   FitOptions options;
-  options.restarts = restarts;
-  options.max_iterations = max_iterations;
-  options.max_points = max_points;
-  options.seed = seed;
-  options.threads = threads;
+  options.restarts = integer_of<int>(restarts, "restarts");
+  options.max_iterations = integer_of<int>(max_iterations, "max_iterations");
+  options.max_points = integer_of<int>(max_points, "max_points");
+  options.seed = integer_of<std::uint64_t>(seed, "seed");
+  options.threads = integer_of<int>(threads, "threads");
   return options;
 }
 
@@ -150,7 +152,8 @@ between two mutations.
       }, py::arg("X"), py::arg("y"), py::arg("extra_noise") = py::none(),
          "Adds X (n, d) with values y [n] (and extra noise [n]).")
       .def("predict", [](const GuardedGP& gp, const py::object& X, const py::object& mean, const py::object& variance,
-                         bool standardized, int threads) {
+                         bool standardized, const py::handle& threads_argument) {
+        const int threads = integer_of<int>(threads_argument, "threads");
         const auto rows = rows_of(X, "X", gp.dim());
         const long m = rows.rows();
         py::object mean_out = mean.is_none() ? py::array_t<double>(m) : mean;
@@ -194,11 +197,10 @@ between two mutations.
         });
         return py::make_tuple(prior, to_numpy(gradient));
       }, py::arg("theta"))
-      .def("fit", [](GuardedGP& gp, int restarts, int max_iterations, int max_points, std::uint64_t seed,
-                     int threads) {
-        const FitResult result = gp.write([&](GaussianProcess& model) {
-          return model.fit(fit_options(restarts, max_iterations, max_points, seed, threads));
-        });
+      .def("fit", [](GuardedGP& gp, const py::handle& restarts, const py::handle& max_iterations,
+                     const py::handle& max_points, const py::handle& seed, const py::handle& threads) {
+        const FitOptions options = fit_options(restarts, max_iterations, max_points, seed, threads);
+        const FitResult result = gp.write([&](GaussianProcess& model) { return model.fit(options); });
         py::dict out;
         out["theta"] = to_numpy(result.theta);
         out["log_likelihood"] = result.log_likelihood;
@@ -206,19 +208,23 @@ between two mutations.
         return out;
       }, py::arg("restarts") = 2, py::arg("max_iterations") = 60, py::arg("max_points") = 200, py::arg("seed") = 0,
          py::arg("threads") = 0, "Fits theta by maximizing log marginal likelihood + log prior; O(m^3) per step.")
-      .def("should_refit", [](const GuardedGP& gp, int every, double lml_drop) {
-        return gp.read([&](const GaussianProcess& model) { return model.should_refit(RefitPolicy{every, lml_drop}); });
+      .def("should_refit", [](const GuardedGP& gp, const py::handle& every, double lml_drop) {
+        const RefitPolicy policy{integer_of<int>(every, "every"), lml_drop};
+        return gp.read([&](const GaussianProcess& model) { return model.should_refit(policy); });
       }, py::arg("every") = 0, py::arg("lml_drop") = 0.25)
-      .def("maybe_refit", [](GuardedGP& gp, int every, double lml_drop, int restarts, int max_iterations,
-                             int max_points, std::uint64_t seed, int threads) {
-        return gp.write([&](GaussianProcess& model) {
-          return model.maybe_refit(RefitPolicy{every, lml_drop},
-                                   fit_options(restarts, max_iterations, max_points, seed, threads));
-        });
+      .def("maybe_refit", [](GuardedGP& gp, const py::handle& every, double lml_drop, const py::handle& restarts,
+                             const py::handle& max_iterations, const py::handle& max_points, const py::handle& seed,
+                             const py::handle& threads) {
+        const RefitPolicy policy{integer_of<int>(every, "every"), lml_drop};
+        const FitOptions options = fit_options(restarts, max_iterations, max_points, seed, threads);
+        return gp.write([&](GaussianProcess& model) { return model.maybe_refit(policy, options); });
       }, py::arg("every") = 0, py::arg("lml_drop") = 0.25, py::arg("restarts") = 2, py::arg("max_iterations") = 60,
          py::arg("max_points") = 200, py::arg("seed") = 0, py::arg("threads") = 0,
          "Fits when the refit policy says so (every k points, or when the likelihood per point degrades).")
-      .def("truncate", [](GuardedGP& gp, int n) { gp.write([n](GaussianProcess& model) { model.truncate(n); }); },
+      .def("truncate", [](GuardedGP& gp, const py::handle& count) {
+             const int n = integer_of<int>(count, "n");
+             gp.write([n](GaussianProcess& model) { model.truncate(n); });
+           },
            py::arg("n"), "Drops every point after the first n.")
       .def("copy", [](const GuardedGP& gp) { return GuardedGP(gp); })
       .def(py::pickle([](const GuardedGP& gp) { return state_of(gp); }, &gp_from_state));

@@ -2,6 +2,7 @@
 
 #include "acquisition_kind.hpp"
 #include "buffers.hpp"
+#include "integers.hpp"
 #include "hypercore/errors.hpp"
 #include "guarded_gp.hpp"
 #include "hypercore/gaussian_process.hpp"
@@ -10,23 +11,24 @@
 namespace hypercore::binding {
 
 void register_optimizer(py::module_& m) {
-  m.def("suggest", [](const GuardedGP& gp, const std::string& acquisition, int count, const py::object& pending,
-                      double epsilon, double beta, const std::string& fantasy, std::uint64_t seed, int num_candidates,
-                      int num_local_candidates, int num_starts, int max_iterations, int max_exhaustive_levels,
-                      int threads) {
+  m.def("suggest", [](const GuardedGP& gp, const std::string& acquisition, const py::handle& count,
+                      const py::object& pending, double epsilon, double beta, const std::string& fantasy,
+                      const py::handle& seed, const py::handle& num_candidates, const py::handle& num_local_candidates,
+                      const py::handle& num_starts, const py::handle& max_iterations,
+                      const py::handle& max_exhaustive_levels, const py::handle& threads) {
     SuggestOptions options;
     options.acquisition = acquisition_from_name(acquisition);
-    options.count = count;
+    options.count = integer_of<int>(count, "count");
     options.epsilon = epsilon;
     options.beta = beta;
     options.fantasy = fantasy_from_name(fantasy);
-    options.seed = seed;
-    options.optimizer.num_candidates = num_candidates;
-    options.optimizer.num_local_candidates = num_local_candidates;
-    options.optimizer.num_starts = num_starts;
-    options.optimizer.max_iterations = max_iterations;
-    options.optimizer.max_exhaustive_levels = max_exhaustive_levels;
-    options.optimizer.threads = threads;
+    options.seed = integer_of<std::uint64_t>(seed, "seed");
+    options.optimizer.num_candidates = integer_of<int>(num_candidates, "num_candidates");
+    options.optimizer.num_local_candidates = integer_of<int>(num_local_candidates, "num_local_candidates");
+    options.optimizer.num_starts = integer_of<int>(num_starts, "num_starts");
+    options.optimizer.max_iterations = integer_of<int>(max_iterations, "max_iterations");
+    options.optimizer.max_exhaustive_levels = integer_of<int>(max_exhaustive_levels, "max_exhaustive_levels");
+    options.optimizer.threads = integer_of<int>(threads, "threads");
     RowMatrix pending_rows(0, gp.dim());
     if (!pending.is_none()) pending_rows = rows_of(pending, "pending", gp.dim());
     const Suggestion suggestion =

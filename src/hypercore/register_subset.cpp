@@ -2,14 +2,17 @@
 #include <vector>
 
 #include "buffers.hpp"
+#include "integers.hpp"
 #include "hypercore/subset_selection.hpp"
 #include "registrations.hpp"
 
 namespace hypercore::binding {
 
 void register_subset(py::module_& m) {
-  m.def("select_subset", [](const py::handle& X, const py::handle& y, const py::handle& length_scales, int size,
-                            std::uint64_t seed) {
+  m.def("select_subset", [](const py::handle& X, const py::handle& y, const py::handle& length_scales,
+                            const py::handle& size_argument, const py::handle& seed_argument) {
+    const int size = integer_of<int>(size_argument, "size");
+    const auto seed = integer_of<std::uint64_t>(seed_argument, "seed");
     const auto rows = rows_of(X, "X", -1);
     const auto values = vector_of(y, "y", rows.rows());
     const auto scales = vector_of(length_scales, "length_scales", rows.cols());
