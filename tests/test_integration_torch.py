@@ -22,6 +22,30 @@ from test_examples import check_study, load_example
 
 logging.getLogger("hyperengine").setLevel(logging.ERROR)
 EPOCHS = 6
+LIGHTNING_WARNINGS = [  # about this small CPU setup, not about the callback under test
+    pytest.mark.filterwarnings("ignore::lightning.fabric.utilities.warnings.PossibleUserWarning"),
+    pytest.mark.filterwarnings("ignore:.*does not have many workers.*"),
+    pytest.mark.filterwarnings("ignore:.*LeafSpec.*:FutureWarning"),  # lightning 2.6 on torch 2.13's pytree
+]
+
+
+def quiet_lightning(test: Any) -> Any:
+    """The test with Lightning's warnings about the setup (few loader workers, small batches) ignored."""
+    for mark in LIGHTNING_WARNINGS:
+        test = mark(test)
+    return test
+
+
+def digits(count: int | None = None) -> TensorDataset:
+    """scikit-learn's digits (the first `count`) as float pixels in [0, 1] and integer labels."""
+    x, y = load_digits(return_X_y=True)
+    return TensorDataset(torch.tensor(x[:count] / 16.0, dtype=torch.float32), torch.tensor(y[:count]))
+
+
+def cpu_trainer(lightning: Any, callback: Any, **options: Any) -> Any:
+    """A Lightning Trainer on the CPU with the callback, and no logger, checkpoints, progress bar or summary."""
+    return lightning.Trainer(callbacks=[callback], logger=False, enable_checkpointing=False, enable_progress_bar=False,
+                             enable_model_summary=False, accelerator="cpu", **options)
 
 
 def test_the_digits_example_tunes_a_network() -> None:
@@ -53,16 +77,12 @@ def test_run_epochs_rejects_a_bad_epoch_count() -> None:
         run_epochs(None, 0, print, float)
 
 
-@pytest.mark.filterwarnings("ignore::lightning.fabric.utilities.warnings.PossibleUserWarning")
-@pytest.mark.filterwarnings("ignore:.*does not have many workers.*")
-@pytest.mark.filterwarnings("ignore:.*LeafSpec.*:FutureWarning")  # lightning 2.6 on torch 2.13's pytree
+@quiet_lightning
 def test_the_lightning_callback_reports_and_stops_the_trainer() -> None:
     lightning = pytest.importorskip("lightning")
     from hyperengine.integration.torch import LightningTrialCallback
 
-    x, y = load_digits(return_X_y=True)
-    data = TensorDataset(torch.tensor(x / 16.0, dtype=torch.float32), torch.tensor(y))
-    train, val = torch.utils.data.random_split(data, [1200, 597], generator=torch.Generator().manual_seed(0))
+    train, val = torch.utils.data.random_split(digits(), [1200, 597], generator=torch.Generator().manual_seed(0))
 
     class Classifier(lightning.LightningModule):  # type: ignore[misc]
         def __init__(self, lr: float) -> None:
@@ -90,8 +110,7 @@ def test_the_lightning_callback_reports_and_stops_the_trainer() -> None:
     def objective(params: dict[str, Any], trial: hyperengine.Trial) -> float:
         torch.manual_seed(0)
         callback = LightningTrialCallback(trial, monitor="val_acc")
-        trainer = lightning.Trainer(max_epochs=EPOCHS, callbacks=[callback], logger=False, enable_checkpointing=False,
-                                    enable_progress_bar=False, enable_model_summary=False, accelerator="cpu")
+        trainer = cpu_trainer(lightning, callback, max_epochs=EPOCHS)
         trainer.fit(Classifier(params["lr"]), DataLoader(train, batch_size=64, shuffle=True),
                     DataLoader(val, batch_size=256))
         epochs_run.append(trainer.current_epoch)
@@ -104,15 +123,12 @@ def test_the_lightning_callback_reports_and_stops_the_trainer() -> None:
     assert epochs_run == [EPOCHS, 3]
 
 
-@pytest.mark.filterwarnings("ignore::lightning.fabric.utilities.warnings.PossibleUserWarning")
-@pytest.mark.filterwarnings("ignore:.*does not have many workers.*")
-@pytest.mark.filterwarnings("ignore:.*LeafSpec.*:FutureWarning")  # lightning 2.6 on torch 2.13's pytree
+@quiet_lightning
 def test_the_lightning_callback_names_the_logged_metrics_when_its_monitor_is_missing() -> None:
     lightning = pytest.importorskip("lightning")
     from hyperengine.integration.torch import LightningTrialCallback
 
-    x, y = load_digits(return_X_y=True)
-    data = TensorDataset(torch.tensor(x[:200] / 16.0, dtype=torch.float32), torch.tensor(y[:200]))
+    data = digits(200)
 
     class Logged(lightning.LightningModule):  # type: ignore[misc]
         def __init__(self) -> None:
@@ -130,9 +146,7 @@ def test_the_lightning_callback_names_the_logged_metrics_when_its_monitor_is_mis
 
     study = hyperengine.create_study({"lr": spec.uniform(0.0, 1.0)})
     callback = LightningTrialCallback(study.ask(), monitor="val_acc")
-    trainer = lightning.Trainer(max_epochs=1, callbacks=[callback], logger=False, enable_checkpointing=False,
-                                enable_progress_bar=False, enable_model_summary=False, accelerator="cpu",
-                                num_sanity_val_steps=0)
+    trainer = cpu_trainer(lightning, callback, max_epochs=1, num_sanity_val_steps=0)
     with pytest.raises(KeyError, match=r"'val_acc' is not a logged metric \['val_loss'\]"):
         trainer.fit(Logged(), DataLoader(data, batch_size=50), DataLoader(data, batch_size=100))
     assert callback.curve == []
